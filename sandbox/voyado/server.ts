@@ -260,7 +260,8 @@ export function handleVoyado(state: VoyadoState, req: EmulatorRequest): Emulator
     const found = state.findByEmail(email, q.get('contactType') ?? undefined);
     if (found.length === 0) return voyadoError(404, 'ContactNotFound', 'No contact matches.');
     if (found.length > 1) return voyadoError(409, 'MultipleMatches', 'More than one contact matches.', { multipleMatchesFound: found.map((c) => c.id) });
-    return { status: 200, body: found[0].id };
+    // A JSON string: the GUID in quotes.
+    return { status: 200, body: JSON.stringify(found[0].id), contentType: 'application/json; charset=utf-8' };
   }
   if (req.method === 'POST' && path === '/api/v3/contacts') {
     if (!isObject(body)) return voyadoError(400, 'InvalidContact', 'The body must be a JSON object of attributes.');
