@@ -1,0 +1,88 @@
+// Pure: what happens to a delivery after one attempt. No clock, no randomness of its own.
+import type { EspName } from '../emails/catalog.ts';
+import type { NextState } from '../storage/port.ts';
+import type { SendOutcome } from './types.ts';
+
+export interface EspRetrySettings {
+  /** true when a repeated request cannot fire the ESP's automation twice (Klaviyo: unique_id). */
+  idempotent: boolean;
+  /** What an ambiguous failure (request may have reached the ESP) does when not idempotent. */
+  onAmbiguous?: 'retry' | 'dead';
+}
+
+export interface RetryPolicy {
+  /** First backoff ceiling; doubles each attempt. Default 2000 ms. */
+  baseMs: number;
+  /** Backoff ceiling. Default 15 min. */
+  capMs: number;
+  /** Attempts before a transient failure becomes dead. Default 8. */
+  maxAttempts: number;
+  /** Age (since enqueue) after which a transient failure becomes dead. Default 24 h. */
+  maxAgeMs: number;
+  /** Per ESP; an ESP not listed is treated as not idempotent with onAmbiguous "dead". */
+  esps: Partial<Record<EspName, EspRetrySettings>>;
+}
+
+export const AMBIGUOUS_DEAD_REASON = 'ambiguous: may have been delivered; check the ESP, then replay';
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  baseMs: 2_000,
+  capMs: 15 * 60_000,
+  maxAttempts: 8,
+  maxAgeMs: 24 * 60 * 60_000,
+  esps: {
+    klaviyo: { idempotent: true },
+    rule: { idempotent: false, onAmbiguous: 'dead' },
+    voyado: { idempotent: false, onAmbiguous: 'dead' },
+    smtp: { idempotent: false, onAmbiguous: 'dead' },
+  },
+};
+
+export function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
+  return {
+    ...DEFAULT_RETRY_POLICY,
+    ...partial,
+    esps: { ...DEFAULT_RETRY_POLICY.esps, ...(partial.esps ?? {}) },
+  };
+}
+
+export interface AttemptContext {
+  esp: EspName;
+  /** Number of the attempt just made (1 for the first). */
+  attempt: number;
+  createdAt: number;
+  now: number;
+}
+
+/** Full-jitter exponential backoff: uniform in [0, min(cap, base · 2^(attempt−1))]. */
+export function backoffMs(attempt: number, policy: Pick<RetryPolicy, 'baseMs' | 'capMs'>, random: number): number {
+  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, Math.min(attempt - 1, 40)));
+  return Math.floor(Math.min(Math.max(random, 0), 1) * ceiling);
+}
+
+/**
+ * Decides the next state. `random` is a number in [0, 1) (Math.random() in production,
+ * fixed in tests).
+ */
+export function decideNext(outcome: SendOutcome, ctx: AttemptContext, policy: RetryPolicy, random: number): NextState {
+  if (outcome.kind === 'delivered') return { status: 'delivered', at: ctx.now };
+  const status = outcome.status !== undefined ? ` (HTTP ${outcome.status})` : '';
+  if (outcome.kind === 'permanent') return { status: 'dead', reason: `permanent${status}: ${outcome.error}` };
+
+  if (outcome.ambiguous) {
+    const esp = policy.esps[ctx.esp] ?? { idempotent: false, onAmbiguous: 'dead' as const };
+    if (!esp.idempotent && (esp.onAmbiguous ?? 'dead') === 'dead') {
+      return { status: 'dead', reason: `${AMBIGUOUS_DEAD_REASON}${status}: ${outcome.error}` };
+    }
+  }
+  if (ctx.attempt >= policy.maxAttempts) {
+    return { status: 'dead', reason: `gave up after ${ctx.attempt} attempts${status}: ${outcome.error}` };
+  }
+  // Never earlier than the ESP asked for; jitter only ever adds to it.
+  const delay = Math.max(outcome.retryAfterMs ?? 0, backoffMs(ctx.attempt, policy, random));
+  const nextAttemptAt = ctx.now + delay;
+  if (nextAttemptAt - ctx.createdAt > policy.maxAgeMs) {
+    return { status: 'dead', reason: `gave up: older than ${policy.maxAgeMs} ms at next try${status}: ${outcome.error}` };
+  }
+  return { status: 'retry_scheduled', nextAttemptAt, reason: `transient${status}: ${outcome.error}` };
+}

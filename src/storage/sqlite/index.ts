@@ -1,0 +1,1 @@
+export { openSqliteStore, migrate, DEFAULT_SQLITE_PATH, type SqliteStoreOptions } from './store.ts';

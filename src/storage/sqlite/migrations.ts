@@ -1,0 +1,66 @@
+// Numbered migrations of the embedded store. Append only: never edit a shipped entry.
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'deliveries and attempts',
+    sql: `
+      CREATE TABLE deliveries (
+        id                TEXT PRIMARY KEY,          -- the idempotency key
+        event_id          TEXT NOT NULL,
+        email_type        TEXT NOT NULL,
+        recipient         TEXT NOT NULL,
+        recipient_address TEXT NOT NULL,
+        plugin            TEXT NOT NULL,
+        esp               TEXT NOT NULL,
+        lane              TEXT NOT NULL,
+        request           TEXT NOT NULL,             -- JSON, secret-free
+        status            TEXT NOT NULL,
+        attempts          INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at   INTEGER NOT NULL,          -- for in_flight rows: = lease_until
+        lease_owner       TEXT,
+        lease_until       INTEGER,
+        created_at        INTEGER NOT NULL,
+        updated_at        INTEGER NOT NULL,
+        delivered_at      INTEGER,
+        last_error        TEXT,
+        last_status       INTEGER
+      );
+      -- "Claim the next due rows of a lane": a range scan of this partial index, which
+      -- holds only the rows still to be worked on, already in due order.
+      CREATE INDEX deliveries_due ON deliveries (lane, next_attempt_at)
+        WHERE status IN ('pending', 'retry_scheduled', 'in_flight');
+      -- Oldest row still to be delivered (metrics), without touching delivered history.
+      CREATE INDEX deliveries_active_created ON deliveries (created_at)
+        WHERE status IN ('pending', 'retry_scheduled', 'in_flight');
+      -- Operator listings (status, esp) and counts.
+      CREATE INDEX deliveries_status_esp ON deliveries (status, esp, created_at);
+      CREATE INDEX deliveries_event ON deliveries (event_id);
+
+      CREATE TABLE delivery_attempts (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        delivery_id  TEXT NOT NULL,
+        attempt      INTEGER NOT NULL,
+        worker_id    TEXT NOT NULL,
+        started_at   INTEGER NOT NULL,
+        finished_at  INTEGER NOT NULL,
+        outcome      TEXT NOT NULL,
+        status       INTEGER,
+        error        TEXT,
+        duration_ms  INTEGER NOT NULL
+      );
+      CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, id);
+
+      CREATE TABLE lanes (
+        lane   TEXT PRIMARY KEY,
+        esp    TEXT NOT NULL,
+        plugin TEXT NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,303 @@
+// The embedded store: better-sqlite3 in WAL mode. See docs/delivery.md for the durability choice.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  AttemptRecord,
+  ClaimArgs,
+  DeliveryFilter,
+  DeliveryStatus,
+  DeliveryStore,
+  FinishArgs,
+  LaneInfo,
+  NewDelivery,
+  StateCount,
+  StoredDelivery,
+} from '../port.ts';
+import { MIGRATIONS } from './migrations.ts';
+
+export interface SqliteStoreOptions {
+  /** Database file; default `./data/bridge.sqlite`. Missing directories are created. */
+  path?: string;
+  /** `NORMAL` (default) or `FULL`; see docs/delivery.md. */
+  synchronous?: 'NORMAL' | 'FULL';
+  /** How long a writer waits for another process's write lock; default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+export const DEFAULT_SQLITE_PATH = './data/bridge.sqlite';
+
+const ACTIVE = `status IN ('pending', 'retry_scheduled', 'in_flight')`;
+
+interface Row {
+  id: string;
+  event_id: string;
+  email_type: string;
+  recipient: string;
+  recipient_address: string;
+  plugin: string;
+  esp: string;
+  lane: string;
+  request: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+  last_error: string | null;
+  last_status: number | null;
+}
+
+interface AttemptRow {
+  delivery_id: string;
+  attempt: number;
+  worker_id: string;
+  started_at: number;
+  finished_at: number;
+  outcome: string;
+  status: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+function toDelivery(r: Row): StoredDelivery {
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    emailType: r.email_type as StoredDelivery['emailType'],
+    recipient: r.recipient as StoredDelivery['recipient'],
+    to: r.recipient_address,
+    plugin: r.plugin,
+    esp: r.esp as StoredDelivery['esp'],
+    lane: r.lane,
+    request: JSON.parse(r.request) as StoredDelivery['request'],
+    status: r.status as DeliveryStatus,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    leaseOwner: r.lease_owner,
+    leaseUntil: r.lease_until,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    deliveredAt: r.delivered_at,
+    lastError: r.last_error,
+    lastStatus: r.last_status,
+  };
+}
+
+function toAttempt(r: AttemptRow): AttemptRecord {
+  return {
+    deliveryId: r.delivery_id,
+    attempt: r.attempt,
+    workerId: r.worker_id,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    outcome: r.outcome as AttemptRecord['outcome'],
+    status: r.status,
+    error: r.error,
+    durationMs: r.duration_ms,
+  };
+}
+
+export function migrate(db: Database.Database): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
+  const done: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        Date.now(),
+      );
+    }).immediate();
+    done.push(m.version);
+  }
+  return done;
+}
+
+export function openSqliteStore(options: SqliteStoreOptions = {}): DeliveryStore & { readonly db: Database.Database } {
+  const file = resolve(options.path ?? DEFAULT_SQLITE_PATH);
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+
+  const insertDelivery = db.prepare(`
+    INSERT INTO deliveries (id, event_id, email_type, recipient, recipient_address, plugin, esp, lane,
+      request, status, attempts, next_attempt_at, created_at, updated_at)
+    VALUES (@id, @eventId, @emailType, @recipient, @to, @plugin, @esp, @lane,
+      @request, 'pending', 0, @createdAt, @createdAt, @createdAt)
+    ON CONFLICT(id) DO NOTHING`);
+  const insertLane = db.prepare(`INSERT INTO lanes (lane, esp, plugin) VALUES (?, ?, ?) ON CONFLICT(lane) DO NOTHING`);
+  const insertMany = db.transaction((rows: NewDelivery[]) => {
+    let inserted = 0;
+    const lanes = new Map<string, NewDelivery>();
+    for (const r of rows) {
+      inserted += insertDelivery.run({ ...r, request: JSON.stringify(r.request) }).changes;
+      lanes.set(r.lane, r);
+    }
+    for (const [lane, r] of lanes) insertLane.run(lane, r.esp, r.plugin);
+    return inserted;
+  });
+
+  // One statement: pick a bounded batch of due rows from the partial index and lease them.
+  // An in_flight row carries next_attempt_at = lease_until, so a lapsed lease is simply "due".
+  const claim = db.prepare(`
+    UPDATE deliveries
+       SET status = 'in_flight', lease_owner = @owner, lease_until = @until, next_attempt_at = @until,
+           attempts = attempts + 1, updated_at = @now
+     WHERE id IN (
+       SELECT id FROM deliveries INDEXED BY deliveries_due
+        WHERE lane = @lane AND ${ACTIVE} AND next_attempt_at <= @now
+        ORDER BY next_attempt_at
+        LIMIT @limit)
+    RETURNING *`);
+
+  const finishDelivered = db.prepare(`
+    UPDATE deliveries
+       SET status = 'delivered', delivered_at = @at, lease_owner = NULL, lease_until = NULL,
+           last_status = @lastStatus, last_error = NULL, updated_at = @now
+     WHERE id = @id AND status <> 'delivered'`);
+  const finishRetry = db.prepare(`
+    UPDATE deliveries
+       SET status = 'retry_scheduled', next_attempt_at = @nextAttemptAt, lease_owner = NULL, lease_until = NULL,
+           last_status = @lastStatus, last_error = @error, updated_at = @now
+     WHERE id = @id AND status = 'in_flight' AND lease_owner = @owner`);
+  const finishDead = db.prepare(`
+    UPDATE deliveries
+       SET status = 'dead', lease_owner = NULL, lease_until = NULL,
+           last_status = @lastStatus, last_error = @error, updated_at = @now
+     WHERE id = @id AND status = 'in_flight' AND lease_owner = @owner`);
+  const insertAttempt = db.prepare(`
+    INSERT INTO delivery_attempts (delivery_id, attempt, worker_id, started_at, finished_at, outcome, status, error, duration_ms)
+    VALUES (@deliveryId, @attempt, @workerId, @startedAt, @finishedAt, @outcome, @status, @error, @durationMs)`);
+  const finish = db.transaction((a: FinishArgs): boolean => {
+    let changes: number;
+    const base = { id: a.id, owner: a.owner, now: a.now, lastStatus: a.lastStatus };
+    if (a.next.status === 'delivered') {
+      changes = finishDelivered.run({ ...base, at: a.next.at }).changes;
+    } else if (a.next.status === 'retry_scheduled') {
+      changes = finishRetry.run({ ...base, nextAttemptAt: a.next.nextAttemptAt, error: a.next.reason }).changes;
+    } else {
+      changes = finishDead.run({ ...base, error: a.next.reason }).changes;
+    }
+    insertAttempt.run(changes > 0 ? a.attempt : { ...a.attempt, outcome: a.next.status === 'delivered' ? 'delivered' : 'lease_lost' });
+    return changes > 0;
+  });
+
+  const release = db.prepare(`
+    UPDATE deliveries
+       SET status = CASE WHEN attempts > 1 THEN 'retry_scheduled' ELSE 'pending' END,
+           attempts = attempts - 1, next_attempt_at = @nextAttemptAt,
+           lease_owner = NULL, lease_until = NULL, updated_at = @now
+     WHERE id = @id AND status = 'in_flight' AND lease_owner = @owner`);
+
+  const selectLanes = db.prepare('SELECT lane, esp, plugin FROM lanes ORDER BY lane');
+  const selectNextDue = db.prepare(
+    `SELECT MIN(next_attempt_at) AS t FROM deliveries INDEXED BY deliveries_due WHERE lane = ? AND ${ACTIVE}`,
+  );
+  const selectOne = db.prepare('SELECT * FROM deliveries WHERE id = ?');
+  const selectAttempts = db.prepare('SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY id');
+  const replayOne = db.prepare(`
+    UPDATE deliveries
+       SET status = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL,
+           delivered_at = NULL, updated_at = @now
+     WHERE id = @id AND status <> 'in_flight'`);
+  const replayDead = db.prepare(`
+    UPDATE deliveries
+       SET status = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL,
+           updated_at = @now
+     WHERE status = 'dead'`);
+  const selectCounts = db.prepare(
+    'SELECT status, esp, COUNT(*) AS count FROM deliveries GROUP BY status, esp ORDER BY status, esp',
+  );
+  const selectDepth = db.prepare(
+    `SELECT COUNT(*) AS n FROM deliveries INDEXED BY deliveries_active_created WHERE ${ACTIVE}`,
+  );
+  const selectOldest = db.prepare(
+    `SELECT MIN(created_at) AS t FROM deliveries INDEXED BY deliveries_active_created WHERE ${ACTIVE}`,
+  );
+
+  let closed = false;
+  return {
+    db,
+    async insertDeliveries(rows) {
+      if (rows.length === 0) return { inserted: 0, duplicates: 0 };
+      const inserted = insertMany.immediate(rows);
+      return { inserted, duplicates: rows.length - inserted };
+    },
+    async claimDue(a: ClaimArgs) {
+      const rows = claim.all({
+        lane: a.lane,
+        owner: a.owner,
+        now: a.now,
+        until: a.now + a.leaseMs,
+        limit: Math.max(0, Math.floor(a.limit)),
+      }) as Row[];
+      return rows.map(toDelivery).sort((x, y) => x.createdAt - y.createdAt || (x.id < y.id ? -1 : 1));
+    },
+    async finishAttempt(a) {
+      return finish.immediate(a);
+    },
+    async releaseClaim(id, owner, nextAttemptAt, now) {
+      return release.run({ id, owner, nextAttemptAt, now }).changes > 0;
+    },
+    async lanes() {
+      return selectLanes.all() as LaneInfo[];
+    },
+    async nextDueAt(lane) {
+      const r = selectNextDue.get(lane) as { t: number | null };
+      return r.t;
+    },
+    async listDeliveries(f: DeliveryFilter) {
+      const where: string[] = [];
+      const params: Record<string, unknown> = {};
+      if (f.status) (where.push('status = @status'), (params.status = f.status));
+      if (f.esp) (where.push('esp = @esp'), (params.esp = f.esp));
+      if (f.emailType) (where.push('email_type = @emailType'), (params.emailType = f.emailType));
+      params.limit = Math.min(Math.max(1, Math.floor(f.limit ?? 100)), 1000);
+      params.offset = Math.max(0, Math.floor(f.offset ?? 0));
+      const sql = `SELECT * FROM deliveries ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+        ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset`;
+      return (db.prepare(sql).all(params) as Row[]).map(toDelivery);
+    },
+    async getDelivery(id) {
+      const r = selectOne.get(id) as Row | undefined;
+      return r ? toDelivery(r) : null;
+    },
+    async listAttempts(id) {
+      return (selectAttempts.all(id) as AttemptRow[]).map(toAttempt);
+    },
+    async replay(id, now) {
+      return replayOne.run({ id, now }).changes > 0;
+    },
+    async replayAllDead(now) {
+      return replayDead.run({ now }).changes;
+    },
+    async countsByStateAndEsp(): Promise<StateCount[]> {
+      return selectCounts.all() as StateCount[];
+    },
+    async queueDepth() {
+      return (selectDepth.get() as { n: number }).n;
+    },
+    async oldestActiveCreatedAt() {
+      return (selectOldest.get() as { t: number | null }).t;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
