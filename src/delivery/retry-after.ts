@@ -22,13 +22,17 @@ function stockholmOffsetMs(utcMs: number): number {
   return asUtc - Math.floor(utcMs / 1000) * 1000;
 }
 
-/** The UTC instant of a Stockholm wall-clock time (for the repeated hour in October, the first). */
+/**
+ * The UTC instant of a Stockholm wall-clock time. In the autumn's repeated hour the earlier
+ * instant; in the spring's missing hour the time read with the winter offset.
+ */
 export function stockholmLocalToUtc(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
   const wall = Date.UTC(y, mo - 1, d, h, mi, s);
-  const first = wall - stockholmOffsetMs(wall);
-  const second = wall - stockholmOffsetMs(first);
-  // Prefer the earlier instant that maps back to the wall time.
-  return Math.min(first, second);
+  const day = 86_400_000;
+  const offsets = [...new Set([stockholmOffsetMs(wall - day), stockholmOffsetMs(wall + day)])];
+  const exact = offsets.map((o) => wall - o).filter((utc) => utc + stockholmOffsetMs(utc) === wall);
+  if (exact.length > 0) return Math.min(...exact);
+  return wall - Math.min(...offsets);
 }
 
 /**
@@ -48,6 +52,8 @@ export function parseRetryAfter(value: string, now: Date, dateHeader?: string): 
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
     target = stockholmLocalToUtc(y, mo, d, h, mi, s);
   } else {
+    // An HTTP-date names a weekday or month: bare numbers like "-5" are not dates.
+    if (!/[A-Za-z]/.test(v)) return undefined;
     target = Date.parse(v);
     if (Number.isNaN(target)) return undefined;
   }
