@@ -1,6 +1,6 @@
 // Money is decimal (decimal.js), never binary floating point. Centra sends amounts as JSON numbers;
 // they are turned into decimals from their shortest string form, which is exactly what was written.
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 
 export { Decimal };
 

@@ -1,0 +1,70 @@
+// The configuration file (YAML or JSON): stores, their email settings and their ESP plugins.
+// Every section is strict, so a typo is an error that names the field.
+import { z } from 'zod';
+import { emailSettingsSchema } from '../emails/settings.ts';
+import { klaviyoSettingsSchema } from '../esp/klaviyo/plugin.ts';
+import { ruleSettingsSchema } from '../esp/rule/plugin.ts';
+import { voyadoSettingsSchema } from '../esp/voyado/plugin.ts';
+
+export const pluginSchema = z.discriminatedUnion('esp', [klaviyoSettingsSchema, ruleSettingsSchema, voyadoSettingsSchema]);
+export type PluginConfig = z.infer<typeof pluginSchema>;
+
+/** Locale used for "language from delivery country" when the config does not name one. */
+export const DEFAULT_COUNTRY_LANGUAGES: Record<string, string> = {
+  SE: 'sv-SE', DK: 'da-DK', NO: 'nb-NO', FI: 'fi-FI', DE: 'de-DE', AT: 'de-AT', CH: 'de-CH', GB: 'en-GB', IE: 'en-IE',
+  US: 'en-US', CA: 'en-CA', AU: 'en-AU', PL: 'pl-PL', FR: 'fr-FR', NL: 'nl-NL', BE: 'nl-BE', ES: 'es-ES', IT: 'it-IT', PT: 'pt-PT',
+};
+
+export const storeSchema = z
+  .object({
+    /** Centra's store id (order.store.id). */
+    id: z.number().int(),
+    name: z.string().min(1),
+    kind: z.enum(['wholesale', 'dtc']),
+    /** Store language: a locale ("sv-SE") or a language code ("en"). */
+    language: z.string().min(2).default('en'),
+    /** Who the store's emails come from (fallback emails; invoice message). */
+    sender: z
+      .object({ name: z.string().min(1), email: z.string().email(), replyTo: z.string().email().optional() })
+      .strict()
+      .default({ name: 'Showroom', email: 'noreply@example.com' }),
+    urls: z
+      .object({
+        /** Showroom / storefront base URL (order links). */
+        showroom: z.string().url().optional(),
+        /** The brand's website. */
+        company: z.string().url().optional(),
+      })
+      .strict()
+      .default({}),
+    /** Tracking link: {trackingNumber} is replaced; without it the number is appended. */
+    trackingUrl: z.string().default(''),
+    emails: emailSettingsSchema,
+    /** Delivery country → locale, for plugins whose language comes from the delivery country. */
+    countryLanguages: z.record(z.string().length(2), z.string().min(2)).default({}),
+    /** ESP plugins in order: the first whose restrictions match sends the email. */
+    plugins: z.array(pluginSchema).default([]),
+  })
+  .strict()
+  .superRefine((store, ctx) => {
+    const names = new Set<string>();
+    store.plugins.forEach((p, i) => {
+      if (names.has(p.name)) ctx.addIssue({ code: 'custom', path: ['plugins', i, 'name'], message: `plugin name "${p.name}" is used twice in this store` });
+      names.add(p.name);
+    });
+  });
+export type StoreConfig = z.infer<typeof storeSchema>;
+
+export const configSchema = z
+  .object({
+    stores: z.array(storeSchema).min(1, 'at least one store'),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const ids = new Set<number>();
+    config.stores.forEach((s, i) => {
+      if (ids.has(s.id)) ctx.addIssue({ code: 'custom', path: ['stores', i, 'id'], message: `store id ${s.id} is used twice` });
+      ids.add(s.id);
+    });
+  });
+export type Config = z.infer<typeof configSchema>;
