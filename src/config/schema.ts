@@ -5,6 +5,7 @@ import { emailSettingsSchema } from '../emails/settings.ts';
 import { klaviyoSettingsSchema } from '../esp/klaviyo/plugin.ts';
 import { ruleSettingsSchema } from '../esp/rule/plugin.ts';
 import { voyadoSettingsSchema } from '../esp/voyado/plugin.ts';
+import { fallbackSettingsSchema, smtpServerSchema } from '../esp/smtp/settings.ts';
 
 export const pluginSchema = z.discriminatedUnion('esp', [klaviyoSettingsSchema, ruleSettingsSchema, voyadoSettingsSchema]);
 export type PluginConfig = z.infer<typeof pluginSchema>;
@@ -44,6 +45,8 @@ export const storeSchema = z
     countryLanguages: z.record(z.string().length(2), z.string().min(2)).default({}),
     /** ESP plugins in order: the first whose restrictions match sends the email. */
     plugins: z.array(pluginSchema).default([]),
+    /** The bridge's own emails when no plugin takes one. */
+    fallback: fallbackSettingsSchema,
   })
   .strict()
   .superRefine((store, ctx) => {
@@ -58,6 +61,8 @@ export type StoreConfig = z.infer<typeof storeSchema>;
 export const configSchema = z
   .object({
     stores: z.array(storeSchema).min(1, 'at least one store'),
+    /** SMTP server for fallback emails. */
+    smtp: smtpServerSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -55,5 +55,5 @@ export function selectPlugin(intent: EmailIntent, store: StoreConfig): Route {
     return { kind: 'plugin', plugin, trigger, language: resolveLanguage(plugin.language, intent.routing, store) };
   }
   const why = store.plugins.length ? passed.join('; ') : 'the store has no ESP plugin';
-  return { kind: 'fallback', language: resolveLanguage('site', intent.routing, store), why };
+  return { kind: 'fallback', language: resolveLanguage(store.fallback.language, intent.routing, store), why };
 }
