@@ -5,7 +5,7 @@ import { describeIssues, InputError } from '../config/errors.ts';
 
 export function parseEvent(raw: unknown, source = 'event'): CentraEvent {
   const result = centraEventSchema.safeParse(raw);
-  if (!result.success) throw new InputError(`${source} is not a valid Centra event`, describeIssues(result.error));
+  if (!result.success) throw new InputError(`${source} is not a valid Centra event`, describeIssues(result.error, raw));
   return result.data;
 }
 

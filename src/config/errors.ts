@@ -1,4 +1,5 @@
-// Readable validation errors: one line per problem, naming the path of the bad field.
+// Readable validation errors: one line per problem, naming the path of the bad field and,
+// where it helps, the value that was given.
 import type { z } from 'zod';
 
 export class InputError extends Error {
@@ -17,14 +18,23 @@ function pathOf(path: readonly PropertyKey[]): string {
   return out || '(top level)';
 }
 
-export function describeIssues(error: z.ZodError): string[] {
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v: any = raw;
+  for (const p of path) v = v == null ? undefined : v[p as any];
+  return v;
+}
+
+function shown(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? 'nothing' : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+export function describeIssues(error: z.ZodError, raw?: unknown): string[] {
   return error.issues.map((issue) => {
-    const i = issue as z.core.$ZodIssue & { keys?: string[]; values?: unknown[]; input?: unknown };
     const at = pathOf(issue.path);
-    if (i.code === 'unrecognized_keys') return `${at}: unknown field${i.keys!.length > 1 ? 's' : ''} ${i.keys!.map((k) => `"${k}"`).join(', ')}`;
-    if (i.code === 'invalid_union' && 'note' in i && i.note === 'No matching discriminator') {
-      return `${at}: ${issue.message}`;
-    }
+    if (issue.code === 'unrecognized_keys') return `${at}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    const given = raw === undefined ? undefined : valueAt(raw, issue.path);
+    if (issue.code === 'invalid_union' || issue.code === 'invalid_value') return `${at}: ${issue.message} (got ${shown(given)})`;
     return `${at}: ${issue.message}`;
   });
 }

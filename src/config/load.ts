@@ -6,7 +6,7 @@ import { describeIssues, InputError } from './errors.ts';
 
 export function parseConfig(raw: unknown, source = 'config'): Config {
   const result = configSchema.safeParse(raw);
-  if (!result.success) throw new InputError(`${source} is not a valid configuration`, describeIssues(result.error));
+  if (!result.success) throw new InputError(`${source} is not a valid configuration`, describeIssues(result.error, raw));
   return result.data;
 }
 

@@ -1,0 +1,485 @@
+// Client for Centra's Integration API (GraphQL): fetches the object behind an event and maps
+// Centra's response to the snapshot shape of event-schema.ts (one mapping function per type).
+import type {
+  CentraAccount,
+  CentraAddress,
+  CentraBuyerObject,
+  CentraCustomerObject,
+  CentraInvoice,
+  CentraOrder,
+  CentraOrderLine,
+  CentraReturn,
+  CentraShipment,
+} from './event-schema.ts';
+import {
+  ACCOUNT_QUERY,
+  BUYER_QUERY,
+  CUSTOMER_QUERY,
+  INVOICE_QUERY,
+  ORDER_QUERY,
+  RETURN_QUERY,
+  SHIPMENT_QUERY,
+} from './queries.ts';
+
+/** Centra could not be reached or asked us to back off: retry later. */
+export class CentraUnavailableError extends Error {
+  override readonly name = 'CentraUnavailableError';
+  constructor(
+    message: string,
+    readonly status?: number,
+    /** From Retry-After (seconds, HTTP date, or a unix timestamp). */
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Centra answered, but the query failed (GraphQL errors, 4xx): retrying will not help. */
+export class CentraQueryError extends Error {
+  override readonly name = 'CentraQueryError';
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly errors: { message: string; path?: unknown; extensions?: unknown }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export type SnapshotType = 'order' | 'shipment' | 'return' | 'customer' | 'account' | 'buyer' | 'invoice';
+export interface SnapshotRef {
+  type: SnapshotType;
+  id: number | string;
+}
+
+/** What `account` events fetch: the account, its store and the ids of its buyers. No email is about an account. */
+export type CentraAccountObject = CentraAccount & { store: { id: number; name?: string | null; type: 'WHOLESALE' | 'DIRECT_TO_CONSUMER' }; buyers: { id: number }[] };
+
+export interface SnapshotByType {
+  order: CentraOrder;
+  shipment: CentraShipment;
+  return: CentraReturn;
+  customer: CentraCustomerObject;
+  buyer: CentraBuyerObject;
+  invoice: CentraInvoice;
+  account: CentraAccountObject;
+}
+
+/** Runs one GraphQL operation and returns `data`; throws the typed errors above. */
+export type GraphqlExecutor = <T = any>(query: string, variables?: Record<string, unknown>) => Promise<T>;
+
+export interface CentraClientOptions {
+  /** The GraphQL endpoint, e.g. https://brand.centra.com/graphql. */
+  url: string;
+  token: string;
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+}
+
+export interface CentraClient {
+  execute: GraphqlExecutor;
+  fetchSnapshot<K extends SnapshotType>(ref: { type: K; id: number | string }): Promise<SnapshotByType[K] | null>;
+}
+
+export function createCentraClient(opts: CentraClientOptions): CentraClient {
+  const { url, token } = opts;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const fetchImpl = opts.fetchImpl ?? fetch;
+
+  const execute: GraphqlExecutor = async (query, variables) => {
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetchImpl(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables: variables ?? {} }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      // The body is read under the same timeout: a server that sends headers then stalls is unavailable too.
+      text = await res.text();
+    } catch (err) {
+      const e = err as Error;
+      const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
+      throw new CentraUnavailableError(timedOut ? `Centra did not answer within ${timeoutMs} ms` : `Centra unreachable: ${e.message}`, undefined, undefined, { cause: err });
+    }
+    if (res.status === 429 || res.status >= 500) {
+      throw new CentraUnavailableError(`Centra answered HTTP ${res.status}`, res.status, parseRetryAfter(res.headers.get('retry-after'), Date.now()));
+    }
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      if (res.status >= 400) throw new CentraQueryError(`Centra answered HTTP ${res.status}`, res.status);
+      throw new CentraUnavailableError(`Centra answered HTTP ${res.status} with a body that is not JSON`, res.status);
+    }
+    const errors = Array.isArray(body?.errors) ? body.errors : [];
+    if (res.status >= 400 || errors.length) {
+      const first = errors[0]?.message ?? `HTTP ${res.status}`;
+      throw new CentraQueryError(`Centra query failed: ${first}`, res.status, errors);
+    }
+    if (!body || typeof body !== 'object' || !body.data) throw new CentraQueryError('Centra answered without data', res.status);
+    return body.data;
+  };
+
+  async function fetchSnapshot<K extends SnapshotType>(ref: { type: K; id: number | string }): Promise<SnapshotByType[K] | null> {
+    const id = Number(ref.id);
+    if (!Number.isSafeInteger(id)) throw new CentraQueryError(`${ref.type} id ${String(ref.id)} is not an integer`);
+    const one = async (query: string, vars: Record<string, unknown>, key: string) => {
+      const data = await execute(query, vars);
+      const list = data?.[key];
+      return Array.isArray(list) && list.length ? list[0] : null;
+    };
+    let out: unknown;
+    switch (ref.type) {
+      case 'order': {
+        const o = await one(ORDER_QUERY, { number: id }, 'orders');
+        out = o && mapOrder(o);
+        break;
+      }
+      case 'shipment': {
+        const s = await one(SHIPMENT_QUERY, { id }, 'shipments');
+        out = s && mapShipment(s);
+        break;
+      }
+      case 'return': {
+        const r = await one(RETURN_QUERY, { id }, 'returns');
+        out = r && mapReturn(r);
+        break;
+      }
+      case 'customer': {
+        const c = await one(CUSTOMER_QUERY, { id }, 'customers');
+        out = c && mapCustomerObject(c);
+        break;
+      }
+      case 'buyer': {
+        const b = await one(BUYER_QUERY, { id }, 'buyers');
+        out = b && mapBuyerObject(b);
+        break;
+      }
+      case 'invoice': {
+        const i = await one(INVOICE_QUERY, { id }, 'invoices');
+        out = i && mapInvoice(i);
+        break;
+      }
+      case 'account': {
+        const a = await one(ACCOUNT_QUERY, { id }, 'accounts');
+        out = a && mapAccountObject(a);
+        break;
+      }
+      default:
+        throw new CentraQueryError(`unknown snapshot type ${String(ref.type)}`);
+    }
+    return (out ?? null) as SnapshotByType[K] | null;
+  }
+
+  return { execute, fetchSnapshot };
+}
+
+/** Retry-After as milliseconds from now: delta seconds, an HTTP date, or a unix timestamp (Centra's doc calls it a timestamp). */
+export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) {
+    const n = Number(v);
+    // Above a billion it can only be a unix timestamp (seconds).
+    if (n > 1e9) return Math.max(0, Math.round(n * 1000 - nowMs));
+    return Math.round(n * 1000);
+  }
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mapping: Centra's GraphQL response → snapshot shape. `G` is an untyped response object.
+type G = any;
+
+/** Drops keys whose value is undefined, so optional fields are absent rather than undefined. */
+function clean<T extends Record<string, unknown>>(o: T): T {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}
+const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
+
+export function mapMoney(m: G): { value: number | string; currency?: { code: string } } | null {
+  if (!m) return null;
+  return clean({ value: m.value, currency: m.currency?.code ? { code: m.currency.code } : undefined });
+}
+
+export function mapAddress(a: G): CentraAddress | null {
+  if (!a) return null;
+  return {
+    firstName: a.firstName ?? null,
+    lastName: a.lastName ?? null,
+    companyName: a.companyName ?? null,
+    address1: a.address1 ?? null,
+    address2: a.address2 ?? null,
+    city: a.city ?? null,
+    zipCode: a.zipCode ?? null,
+    stateOrProvince: a.stateOrProvince ?? null,
+    state: a.state ? { code: a.state.code ?? null, name: a.state.name ?? null } : null,
+    country: a.country ? { code: a.country.code, name: a.country.name ?? '' } : null,
+    email: a.email ?? null,
+    phoneNumber: a.phoneNumber ?? null,
+    cellPhoneNumber: a.cellPhoneNumber ?? null,
+  };
+}
+
+function elementValue(e: G): unknown {
+  if (!e) return null;
+  if ('url' in e && e.url !== undefined) {
+    return clean({ type: 'image', url: e.url, width: e.width == null ? undefined : String(e.width), height: e.height == null ? undefined : String(e.height), mimeType: opt(e.mimeType) });
+  }
+  if ('selectedValueName' in e || 'selectedValue' in e) return e.selectedValueName ?? e.selectedValue ?? null;
+  return e.value ?? null;
+}
+
+/** Order attributes: attribute name → its value (the first element's, for a one-element attribute). */
+export function mapOrderAttributes(list: G): Record<string, string> | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const out: Record<string, string> = {};
+  for (const a of list) {
+    const name = a?.type?.name;
+    if (!name || !Array.isArray(a.elements) || !a.elements.length) continue;
+    if (a.elements.length === 1) {
+      const v = elementValue(a.elements[0]);
+      if (v != null) out[name] = typeof v === 'string' ? v : JSON.stringify(v);
+    } else {
+      for (const e of a.elements) {
+        const v = elementValue(e);
+        if (v != null) out[`${name}.${e.key}`] = typeof v === 'string' ? v : JSON.stringify(v);
+      }
+    }
+  }
+  return out;
+}
+
+/** Product attributes as Centra renders them: attribute name → {element key → value}. */
+export function mapProductAttributes(list: G): Record<string, unknown> | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const a of list) {
+    const name = a?.type?.name;
+    if (!name || !Array.isArray(a.elements)) continue;
+    const elements: Record<string, unknown> = {};
+    for (const e of a.elements) elements[e.key] = elementValue(e);
+    out[name] = elements;
+  }
+  return out;
+}
+
+function mapRef(r: G): { id: number; name: string } | null {
+  return r ? { id: r.id, name: r.name } : null;
+}
+function mapCarrier(c: G) {
+  return c ? { carrierName: c.carrierName ?? null, serviceName: c.serviceName ?? null } : null;
+}
+function mapStore(s: G) {
+  return { id: s.id, name: s.name ?? null, type: s.type };
+}
+function mapPayments(list: G) {
+  if (!Array.isArray(list)) return undefined;
+  return list.map((p: G) => clean({ entryType: p.entryType, status: p.status, value: opt(mapMoney(p.value)) ?? undefined }));
+}
+
+export function mapAccount(a: G): CentraAccount {
+  return {
+    id: Number(a.id),
+    name: a.name,
+    salesRepresentative: a.salesRepresentative ? { id: a.salesRepresentative.id, name: a.salesRepresentative.name, email: a.salesRepresentative.email ?? null } : null,
+    paymentTerms: a.paymentTerms ? { description: a.paymentTerms.description ?? null } : null,
+    shippingTerms: a.shippingTerms ? { description: a.shippingTerms.description ?? null } : null,
+    shippingEmail: a.shippingEmail ?? null,
+    carrierInformation: mapCarrier(a.carrierInformation),
+    market: mapRef(a.market),
+    pricelist: mapRef(a.pricelist),
+  };
+}
+
+function mapBuyer(b: G) {
+  return clean({
+    id: b.id,
+    email: b.email,
+    firstName: b.firstName ?? null,
+    lastName: b.lastName ?? null,
+    phoneNumber: b.phoneNumber ?? null,
+    billingAddress: mapAddress(b.billingAddress),
+    receiveAutoEmails: opt(b.receiveAutoEmails),
+    sendOrderReceipt: b.sendOrderReceipt ?? null,
+  });
+}
+
+function mapCustomer(c: G) {
+  return clean({
+    id: c.id,
+    email: c.email,
+    firstName: c.firstName ?? null,
+    lastName: c.lastName ?? null,
+    isRegistered: opt(c.isRegistered),
+    language: c.language ? { code: c.language.code } : null,
+    billingAddress: mapAddress(c.billingAddress),
+    newsletter: opt(c.newsletter),
+    engageContactId: c.engageContactId ?? null,
+  });
+}
+
+export function mapOrderLine(l: G): CentraOrderLine {
+  const media = Array.isArray(l.media)
+    ? l.media.map((m: G) => ({ sources: Object.fromEntries((m.sources ?? []).map((s: G) => [s.sizeName, s.url])) as Record<string, string> }))
+    : undefined;
+  return clean({
+    id: l.id,
+    __typename: opt(l.__typename),
+    productName: l.productName,
+    productVariantName: l.productVariantName ?? null,
+    folderName: l.folderName ?? null,
+    size: l.size ?? null,
+    productNumber: l.productNumber,
+    quantity: l.quantity,
+    taxPercent: l.taxPercent,
+    unitPrice: mapMoney(l.unitPrice)!,
+    unitOriginalPrice: mapMoney(l.unitOriginalPrice)!,
+    hasAnyDiscount: opt(l.hasAnyDiscount),
+    comment: l.comment ?? null,
+    productExternalUrl: l.productExternalUrl ?? null,
+    display: l.display ? { id: l.display.id, uri: l.display.uri ?? null } : null,
+    product: clean({
+      id: l.product.id,
+      uri: l.product.uri ?? null,
+      countryOfOrigin: l.product.countryOfOrigin ? { code: l.product.countryOfOrigin.code } : null,
+      excerpt: l.product.excerpt ?? null,
+      stockUnit: l.product.stockUnit ?? null,
+      createdAt: l.product.createdAt ?? null,
+      updatedAt: l.product.updatedAt ?? null,
+      attributes: mapProductAttributes(l.product.attributes),
+    }),
+    productVariant: { id: l.productVariant.id, name: l.productVariant.name ?? null, variantNumber: l.productVariant.variantNumber ?? null },
+    productSize: l.productSize
+      ? {
+          SKU: l.productSize.SKU ?? null,
+          GTIN: l.productSize.GTIN ?? null,
+          EAN: l.productSize.EAN ?? null,
+          UPC: l.productSize.UPC ?? null,
+          sizeNumber: l.productSize.sizeNumber ?? null,
+          description: l.productSize.description ?? null,
+        }
+      : null,
+    brand: l.brand ? clean({ id: opt(l.brand.id), name: l.brand.name, uri: l.brand.uri ?? null }) : null,
+    category: l.category ? { id: l.category.id, name: Array.isArray(l.category.name) ? l.category.name : [String(l.category.name)], uri: l.category.uri ?? null } : null,
+    collection: l.collection ? { id: l.collection.id, name: l.collection.name ?? null, uri: l.collection.uri ?? null } : null,
+    media,
+    recommendedRetailPrice: mapMoney(l.recommendedRetailPrice),
+  }) as CentraOrderLine;
+}
+
+export function mapOrder(o: G): CentraOrder {
+  const t = o.totals;
+  return clean({
+    id: o.id,
+    number: o.number,
+    status: o.status,
+    createdAt: o.createdAt,
+    store: mapStore(o.store),
+    market: mapRef(o.market),
+    pricelist: mapRef(o.pricelist),
+    country: o.country ? { code: o.country.code } : null,
+    language: o.language ? { code: o.language.code } : null,
+    currencyBaseRate: o.currencyBaseRate,
+    grandTotal: mapMoney(o.grandTotal)!,
+    totals: t
+      ? { shipping: mapMoney(t.shipping), handling: mapMoney(t.handling), shippingTaxIncluded: mapMoney(t.shippingTaxIncluded), taxDeducted: mapMoney(t.taxDeducted) }
+      : null,
+    discountsApplied: Array.isArray(o.discountsApplied)
+      ? o.discountsApplied.map((d: G) => ({ value: mapMoney(d.value)!, code: d.code ?? null, voucherName: d.voucherName ?? null }))
+      : undefined,
+    paymentMethod: o.paymentMethod ? { name: o.paymentMethod.name ?? null, plugin: o.paymentMethod.plugin ?? null } : null,
+    shippingPriceGroup: o.shippingPriceGroup ? { shippingOption: o.shippingPriceGroup.shippingOption ? { name: o.shippingPriceGroup.shippingOption.name ?? null } : null } : null,
+    carrierInformation: mapCarrier(o.carrierInformation),
+    shippingAddress: mapAddress(o.shippingAddress),
+    billingAddress: mapAddress(o.billingAddress),
+    lines: (o.lines ?? []).map(mapOrderLine),
+    customer: o.customer ? mapCustomer(o.customer) : null,
+    buyer: o.buyer ? mapBuyer(o.buyer) : null,
+    account: o.account ? mapAccount(o.account) : null,
+    purchaseOrderNumber: o.purchaseOrderNumber ?? null,
+    deliveryWindows: Array.isArray(o.deliveryWindows) ? o.deliveryWindows.map((w: G) => ({ name: w.name ?? null })) : undefined,
+    subscriptionContracts: Array.isArray(o.subscriptionContracts) ? o.subscriptionContracts : undefined,
+    paymentHistory: mapPayments(o.paymentHistory),
+    attributes: mapOrderAttributes(o.attributes),
+  }) as CentraOrder;
+}
+
+function mapMovedLines(lines: G) {
+  return (lines ?? []).map((l: G) => ({ orderLine: { id: l.orderLine.id }, quantity: l.quantity }));
+}
+
+export function mapShipment(s: G): CentraShipment {
+  return clean({
+    id: s.id,
+    number: s.number,
+    createdAt: s.createdAt ?? null,
+    isGoodToGo: opt(s.isGoodToGo),
+    isShipped: s.isShipped,
+    shippedAt: s.shippedAt ?? null,
+    trackingNumber: s.trackingNumber ?? null,
+    numberOfPackages: s.numberOfPackages ?? null,
+    carrierInformation: mapCarrier(s.carrierInformation),
+    additionalMessage: s.additionalMessage ?? null,
+    shippingValue: mapMoney(s.shippingValue),
+    lines: mapMovedLines(s.lines),
+    order: mapOrder(s.order),
+  }) as CentraShipment;
+}
+
+export function mapReturn(r: G): CentraReturn {
+  return clean({
+    id: r.id,
+    createdAt: r.createdAt ?? null,
+    returnStatus: r.returnStatus ?? null,
+    lines: mapMovedLines(r.lines),
+    shippingValue: mapMoney(r.shippingValue),
+    refundPaymentHistory: mapPayments(r.refundPaymentHistory),
+    order: mapOrder(r.order),
+  }) as CentraReturn;
+}
+
+export function mapCustomerObject(c: G): CentraCustomerObject {
+  return clean({ ...mapCustomer(c), store: mapStore(c.store), market: mapRef(c.market), pricelist: mapRef(c.pricelist) }) as CentraCustomerObject;
+}
+
+export function mapBuyerObject(b: G): CentraBuyerObject {
+  return clean({ ...mapBuyer(b), account: mapAccount(b.account), store: mapStore(b.store), companyName: b.companyName ?? null }) as CentraBuyerObject;
+}
+
+export function mapAccountObject(a: G): CentraAccountObject {
+  return { ...mapAccount(a), store: mapStore(a.store), buyers: (a.buyers ?? []).map((b: G) => ({ id: b.id })) };
+}
+
+export function mapInvoice(i: G): CentraInvoice {
+  return {
+    id: i.id,
+    type: i.type === 'creditnote' ? 'creditnote' : 'invoice',
+    createdAt: i.createdAt,
+    currency: { code: i.currency.code },
+    order: i.order ? { number: i.order.number, purchaseOrderNumber: i.order.purchaseOrderNumber ?? null } : null,
+    address: mapAddress(i.address) ?? {},
+    buyer: { id: i.buyer.id, email: i.buyer.email, firstName: i.buyer.firstName ?? null, lastName: i.buyer.lastName ?? null, companyName: i.buyer.companyName ?? null },
+    account: mapAccount(i.account),
+    store: mapStore(i.store),
+    lines: (i.lines ?? []).map((l: G) => ({
+      product: { id: l.product.id },
+      productVariant: { id: l.productVariant.id, name: l.productVariant.name ?? null },
+      productNumber: l.productNumber,
+      productName: l.productName,
+      brand: l.brand ? { name: l.brand.name } : null,
+      size: l.size ?? null,
+      quantity: l.quantity,
+      unitOriginalPrice: mapMoney(l.unitOriginalPrice)!,
+      unitPrice: mapMoney(l.unitPrice)!,
+      taxPercent: l.taxPercent,
+    })),
+    link: i.link,
+    payLink: i.payLink,
+  } as CentraInvoice;
+}
