@@ -55,6 +55,11 @@ export interface EmailView {
   brand: Branding & { footerText: string };
   /** Order number, or invoice number: what subjects and intros name. */
   ref: string;
+  /** The subject line (set once the subject template has rendered; '' while it renders). */
+  subject: string;
+  /** Heading and first paragraph of the email type, translated. */
+  heading: string;
+  intro: string;
   /** The recipient's first name or the sales rep's name ('' = a greeting without a name). */
   greetingName: string;
   /** Sales-rep copies: the note naming the account and the original recipient ('' otherwise). */
@@ -267,6 +272,9 @@ export function buildEmailView(intent: EmailIntent, store: StoreConfig, lang: st
     store: { name: store.name, email: store.sender.replyTo ?? store.sender.email, url: store.urls.showroom ?? store.urls.company ?? '' },
     brand: { ...branding, footerText: branding.footerText },
     ref: '',
+    subject: '',
+    heading: '',
+    intro: '',
     greetingName: '',
     copyNote: '',
     link: intent.link,
@@ -337,6 +345,8 @@ export function buildEmailView(intent: EmailIntent, store: StoreConfig, lang: st
   if (intent.link && (intent.emailType === 'buyer_created' || intent.emailType === 'forgot_email')) {
     view.actions.push({ label: t(intent.emailType === 'buyer_created' ? 'button.setPassword' : 'button.resetPassword'), url: intent.link });
   }
+  view.heading = t(`heading.${intent.emailType}`, { store: store.name });
+  view.intro = t(`intro.${intent.emailType}`, { number: view.ref, invoice: view.ref, shipment: view.shipment?.number ?? '', store: store.name });
   if (view.isCopy) {
     const rep = order?.account?.salesRep ?? (s.kind === 'invoice' ? s.invoice.account.salesRep : null);
     view.greetingName = rep?.name.split(' ')[0] ?? '';
