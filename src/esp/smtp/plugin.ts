@@ -1,48 +1,48 @@
 // Fallback email (SPEC §6): when no ESP plugin takes an email, the bridge sends it itself over SMTP.
-// This first version renders a plain summary; the templates come with the fallback-email issue.
+// Pure and synchronous like the ESP mappers: the stored request carries the whole message; the
+// transport (transport.ts) only adds the server's credentials.
 import type { OutgoingRequest } from '../../delivery/types.ts';
 import type { EmailIntent } from '../../emails/intent.ts';
 import { orderOf } from '../../emails/intent.ts';
 import type { StoreConfig } from '../../config/schema.ts';
-import { totalsOf } from '../../domain/amounts.ts';
-import { groupedAmount } from '../../domain/money.ts';
+import { renderOrderPdf } from './pdf.ts';
+import { renderFallbackEmail } from './render.ts';
 
-const SUBJECTS: Record<string, (ref: string) => string> = {
-  buyer_created: () => 'Welcome',
-  forgot_email: () => 'Reset your password',
-  order: (r) => `Order receipt ${r}`,
-  order_conf: (r) => `Order ${r} confirmed`,
-  shipment: (r) => `Order ${r} has shipped`,
-  cancel: (r) => `Order ${r} cancelled`,
-  refund: (r) => `Refund for order ${r}`,
-  invoice: (r) => `Invoice ${r}`,
-  creditnote: (r) => `Credit note ${r}`,
-};
+export interface SmtpAttachment {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+}
+
+/** The stored body of an smtp delivery. */
+export interface SmtpMessageBody {
+  from: string;
+  to: string;
+  replyTo?: string;
+  subject: string;
+  html: string;
+  text: string;
+  attachments: SmtpAttachment[];
+}
+
+const quoteName = (name: string) => (/^[\w .-]*$/.test(name) ? name : `"${name.replace(/["\\]/g, '\\$&')}"`);
 
 export function buildFallbackEmail(intent: EmailIntent, store: StoreConfig, language: string): OutgoingRequest {
+  const email = renderFallbackEmail(intent, store, language);
+  const attachments: SmtpAttachment[] = [];
   const order = orderOf(intent.subject);
-  const ref = order ? String(order.number) : intent.subject.kind === 'invoice' ? String(intent.subject.invoice.id) : '';
-  const subject = SUBJECTS[intent.emailType](ref);
-  const lines: string[] = [subject, ''];
-  if (order) {
-    for (const l of order.lines) lines.push(`${l.quantity} × ${l.productName} ${l.variantName} ${l.sizeLabel} — ${groupedAmount(l.unitPrice.times(l.quantity), order.currency)}`);
-    lines.push('', `Total: ${groupedAmount(totalsOf(order.lines).value.plus(order.shipping).plus(order.handling), order.currency)}`);
+  if (intent.emailType === 'order' && store.emails.orderReceiptPdf && order) {
+    const pdf = renderOrderPdf(email.view, { createdAt: order.createdAt });
+    attachments.push({ filename: `order-${order.number}.pdf`, contentType: 'application/pdf', contentBase64: pdf.toString('base64') });
   }
-  if (intent.link) lines.push('', intent.link);
-  if (intent.message) lines.push('', intent.message);
-  const text = lines.join('\n');
-  return {
-    method: 'POST',
-    url: 'smtp://fallback',
-    headers: {},
-    body: {
-      from: `${store.sender.name} <${store.sender.email}>`,
-      to: intent.to,
-      subject,
-      language,
-      html: `<pre>${text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)}</pre>`,
-      text,
-      attachments: [],
-    },
+  const body: SmtpMessageBody = {
+    from: `${quoteName(store.sender.name)} <${store.sender.email}>`,
+    to: intent.to,
+    ...(store.sender.replyTo ? { replyTo: store.sender.replyTo } : {}),
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+    attachments,
   };
+  return { method: 'POST', url: 'smtp://fallback', headers: {}, body };
 }

@@ -203,7 +203,7 @@ function compileTemplateSet(dir: string): TemplateSet {
     try {
       const ast = env.parse(t.source);
       auditOutputs(ast, file, new Set(Object.keys(env.helpers)));
-      env.registerPartial(file.slice(1, -4), ast as unknown as string);
+      env.registerPartial(file.slice(1, -4), env.compile(ast as unknown as string, { noEscape: true }));
     } catch (e) {
       problems.push(`${t.origin}: ${(e as Error).message.split('\n')[0]}`);
     }
