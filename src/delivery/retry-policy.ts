@@ -11,9 +11,11 @@ export interface EspRetrySettings {
 }
 
 export interface RetryPolicy {
-  /** First backoff ceiling; doubles each attempt. Default 2000 ms. */
+  /** First backoff ceiling. Default 10 s (Voyado advises a first retry after about 10 s). */
   baseMs: number;
-  /** Backoff ceiling. Default 15 min. */
+  /** Each attempt multiplies the ceiling by this. Default 6: 10 s, 1 min, 6 min, 36 min, 3.6 h, 6 h, 6 h. */
+  factor: number;
+  /** Backoff ceiling. Default 6 h, so 8 attempts span up to about a day. */
   capMs: number;
   /** Attempts before a transient failure becomes dead. Default 8. */
   maxAttempts: number;
@@ -26,8 +28,9 @@ export interface RetryPolicy {
 export const AMBIGUOUS_DEAD_REASON = 'ambiguous: may have been delivered; check the ESP, then replay';
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  baseMs: 2_000,
-  capMs: 15 * 60_000,
+  baseMs: 10_000,
+  factor: 6,
+  capMs: 6 * 60 * 60_000,
   maxAttempts: 8,
   maxAgeMs: 24 * 60 * 60_000,
   esps: {
@@ -54,9 +57,9 @@ export interface AttemptContext {
   now: number;
 }
 
-/** Full-jitter exponential backoff: uniform in [0, min(cap, base · 2^(attempt−1))]. */
-export function backoffMs(attempt: number, policy: Pick<RetryPolicy, 'baseMs' | 'capMs'>, random: number): number {
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, Math.min(attempt - 1, 40)));
+/** Full-jitter exponential backoff: uniform in [0, min(cap, base · factor^(attempt−1))]. */
+export function backoffMs(attempt: number, policy: Pick<RetryPolicy, 'baseMs' | 'capMs'> & { factor?: number }, random: number): number {
+  const ceiling = Math.min(policy.capMs, policy.baseMs * (policy.factor ?? 2) ** Math.max(0, Math.min(attempt - 1, 40)));
   return Math.floor(Math.min(Math.max(random, 0), 1) * ceiling);
 }
 

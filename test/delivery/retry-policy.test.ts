@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AMBIGUOUS_DEAD_REASON, backoffMs, decideNext, resolveRetryPolicy } from '../../src/delivery/retry-policy.ts';
 
-const policy = resolveRetryPolicy({ baseMs: 1000, capMs: 60_000 });
+const policy = resolveRetryPolicy({ baseMs: 1000, factor: 2, capMs: 60_000 });
 const ctx = (attempt: number, esp: 'klaviyo' | 'rule' | 'voyado' = 'klaviyo') => ({ esp, attempt, createdAt: 0, now: 10_000 });
 
 test('backoff is full jitter under an exponential, capped ceiling', () => {

@@ -9,9 +9,9 @@ import {
   withoutHeaders,
   type HttpResult,
   type TransportOptions,
-} from './transport-http.ts';
+} from '../../delivery/http.ts';
 
-export type { TransportOptions } from './transport-http.ts';
+export type { TransportOptions } from '../../delivery/http.ts';
 
 /** Klaviyo's error envelope → "code: detail" of its first error. */
 export function klaviyoErrorText(body: string, status: number): string {

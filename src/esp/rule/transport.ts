@@ -11,7 +11,7 @@ import {
   withoutHeaders,
   type HttpResult,
   type TransportOptions,
-} from '../klaviyo/transport-http.ts';
+} from '../../delivery/http.ts';
 
 /** Rule's `{error, message, fields}` → "error: message (fields)". */
 export function ruleErrorText(body: string, status: number): string {

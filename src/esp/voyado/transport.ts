@@ -14,7 +14,7 @@ import {
   type HttpAgents,
   type HttpResult,
   type TransportOptions,
-} from '../klaviyo/transport-http.ts';
+} from '../../delivery/http.ts';
 import { ContactIdCache } from './transport-contacts.ts';
 
 /** Voyado's error body (shape unconfirmed) → "errorCode: message". */

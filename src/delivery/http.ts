@@ -3,8 +3,8 @@
 // been sent in full when it failed (then the ESP may have acted on it: ambiguous).
 import http from 'node:http';
 import https from 'node:https';
-import type { SendOutcome } from '../../delivery/types.ts';
-import { parseRetryAfter } from '../../delivery/retry-after.ts';
+import type { SendOutcome } from './types.ts';
+import { parseRetryAfter } from './retry-after.ts';
 
 export type HttpResult =
   | { kind: 'response'; status: number; headers: Record<string, string | undefined>; body: string }
