@@ -694,7 +694,8 @@ export function generateDataset(opts: GenerateOptions = {}): Dataset {
     let countryCode: string;
     if (wholesale) {
       account = rng.pick(accounts);
-      buyer = buyers.find((b) => b.id === rng.pick(account!.buyerIds))!;
+      const buyerId = rng.pick(account.buyerIds);
+      buyer = buyers.find((b) => b.id === buyerId)!;
       buyer.totalOrders++;
       countryCode = account.countryCode;
     } else {
