@@ -9,6 +9,7 @@ export {
   type VoyadoPromotion,
   type VoyadoCall,
 } from './voyado/server.ts';
+export { startSmtpEmulator, type SmtpEmulatorOptions, type SmtpEmulatorHandle, type ReceivedMail, type SmtpPhase } from './smtp/server.ts';
 export type { EmulatorHandle, EmulatorCounters } from './common/server.ts';
 export type { FaultSpec, FaultMode } from './common/faults.ts';
 export { formatStockholmLocal } from './common/rate-limit.ts';

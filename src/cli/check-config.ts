@@ -1,6 +1,7 @@
 // esp-bridge check-config FILE: validates, then says what each store will do and which secrets are missing.
 import { loadConfig } from '../config/load.ts';
 import { describeSecret } from '../config/secret.ts';
+import { checkFallbackTemplates } from '../esp/smtp/check.ts';
 
 export function checkConfigCommand(file: string): void {
   const config = loadConfig(file);
@@ -22,5 +23,9 @@ export function checkConfigCommand(file: string): void {
     }
   }
   if (missing.length) out.push(`warning: not set in this environment: ${missing.join(', ')}`);
+  const templateProblems = checkFallbackTemplates(config);
+  out.push(templateProblems.length ? `fallback templates: ${templateProblems.length} problem(s)` : 'fallback templates: ok');
+  for (const p of templateProblems) out.push(`  ${p}`);
+  if (templateProblems.length) process.exitCode = 1;
   process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../config/errors.ts';
 import { previewCommand } from './preview.ts';
 import { checkConfigCommand } from './check-config.ts';
+import { DEFAULT_CONFIG, deliveriesCommand, replayCommand, workerCommand } from './operations.ts';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command()
@@ -20,10 +21,44 @@ export async function main(argv: string[]): Promise<void> {
     .action((eventFile: string, opts: { config: string }) => previewCommand(opts.config, eventFile));
 
   program
+    .command('render')
+    .description('write the fallback (smtp) emails an event would send as .html, .txt and attachments into a folder')
+    .requiredOption('-c, --config <file>', 'configuration file (YAML or JSON)')
+    .requiredOption('-o, --out <dir>', 'folder to write into (created if missing)')
+    .argument('<event-file>', 'a Centra event with its object snapshot (docs/events.md)')
+    .action(async (eventFile: string, opts: { config: string; out: string }) => (await import('./render.ts')).renderCommand(opts.config, eventFile, opts.out));
+
+  program
     .command('check-config')
     .description('validate a configuration file and summarize it')
     .argument('<file>', 'configuration file (YAML or JSON)')
     .action((file: string) => checkConfigCommand(file));
+
+  program
+    .command('worker')
+    .description('deliver what the outbox holds (runs until SIGTERM, or until nothing is left with --until-idle)')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('--until-idle', 'exit once no delivery is pending or scheduled')
+    .action((opts: { config: string; untilIdle?: boolean }) => workerCommand(opts));
+
+  program
+    .command('deliveries')
+    .description('list stored deliveries, newest first')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('--status <status>', 'pending | in_flight | delivered | retry_scheduled | dead')
+    .option('--esp <esp>', 'klaviyo | rule | voyado | smtp')
+    .option('--email-type <type>', 'order, shipment, invoice, …')
+    .option('--limit <n>', 'at most this many (default 100)')
+    .option('--json', 'print JSON instead of a table')
+    .action((opts) => deliveriesCommand(opts));
+
+  program
+    .command('replay')
+    .description('queue a delivery again (a dead letter, or a deliberate re-send)')
+    .argument('[id]', 'delivery id')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('--all-dead', 'queue every dead delivery again')
+    .action((id: string | undefined, opts: { config: string; allDead?: boolean }) => replayCommand(id, opts));
 
   try {
     await program.parseAsync(argv);

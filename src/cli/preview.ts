@@ -7,5 +7,7 @@ export function previewCommand(configFile: string, eventFile: string): void {
   const config = loadConfig(configFile);
   const event = readEventFile(eventFile);
   const plan = planEvent(event, config);
-  process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+  // smtp attachments are shown by size, not as base64
+  const shown = JSON.stringify(plan, (key, value) => (key === 'contentBase64' && typeof value === 'string' ? undefined : key === 'attachments' && Array.isArray(value) ? value.map((a: { contentBase64?: string }) => (typeof a.contentBase64 === 'string' ? { ...a, size: Buffer.from(a.contentBase64, 'base64').length } : a)) : value), 2);
+  process.stdout.write(`${shown}\n`);
 }

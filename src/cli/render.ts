@@ -1,0 +1,36 @@
+// esp-bridge render --config FILE EVENT_FILE --out DIR: the fallback emails of an event as files,
+// to open in a browser or mail client: <delivery>.html, <delivery>.txt and each attachment.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readEventFile } from '../centra/parse-event.ts';
+import { loadConfig } from '../config/load.ts';
+import type { SmtpMessageBody } from '../esp/smtp/plugin.ts';
+import { planEvent } from '../pipeline/plan.ts';
+
+const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
+
+/** Writes the files and returns their paths. */
+export function renderEventToDir(configFile: string, eventFile: string, outDir: string): string[] {
+  const config = loadConfig(configFile);
+  const plan = planEvent(readEventFile(eventFile), config);
+  mkdirSync(outDir, { recursive: true });
+  const written: string[] = [];
+  const write = (name: string, data: string | Buffer) => {
+    const path = join(outDir, name);
+    writeFileSync(path, data);
+    written.push(path);
+  };
+  for (const d of plan.deliveries.filter((x) => x.esp === 'smtp')) {
+    const body = d.request.body as SmtpMessageBody;
+    const base = safe(d.id);
+    write(`${base}.html`, body.html);
+    write(`${base}.txt`, `Subject: ${body.subject}\nFrom: ${body.from}\nTo: ${body.to}\n${body.replyTo ? `Reply-To: ${body.replyTo}\n` : ''}\n${body.text}`);
+    for (const a of body.attachments) write(`${base}-${safe(a.filename)}`, Buffer.from(a.contentBase64, 'base64'));
+  }
+  return written;
+}
+
+export function renderCommand(configFile: string, eventFile: string, outDir: string): void {
+  const written = renderEventToDir(configFile, eventFile, outDir);
+  process.stdout.write(written.length ? `${written.join('\n')}\n` : 'no fallback (smtp) emails for this event\n');
+}
