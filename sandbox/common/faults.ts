@@ -12,6 +12,8 @@ export interface FaultSpec {
   status?: number;
   /** Retry-After header value sent with `429` (and `5xx` when given). */
   retryAfter?: string;
+  /** hang / drop only: act on the request first (record it), then never answer — the ESP did it, the client cannot know. */
+  afterProcessing?: boolean;
 }
 
 interface ActiveFault extends FaultSpec {

@@ -99,10 +99,16 @@ export async function startEmulator<S extends EmulatorStateBase>(def: EmulatorDe
         state.counters.faultsInjected++;
         // The body has been read in full: the client has sent its request, so a hang or a
         // drop here is the ambiguous case (the ESP may have acted on it).
-        if (fault.mode === 'hang') return; // never answered; the client's timeout closes the socket
-        if (fault.mode === 'drop') {
-          req.socket.destroy();
-          return;
+        if (fault.mode === 'hang' || fault.mode === 'drop') {
+          if (fault.afterProcessing) {
+            try {
+              void Promise.resolve(def.handle(request)).catch(() => undefined);
+            } catch {
+              // the request was refused; it still gets no answer
+            }
+          }
+          if (fault.mode === 'drop') req.socket.destroy();
+          return; // hang: never answered; the client's timeout closes the socket
         }
         return answer(res, def.faultResponse(fault, new Date()));
       }

@@ -126,7 +126,9 @@ function fieldProblem(f: unknown): string | undefined {
     case 'time':
       return typeof v === 'string' && TIME.test(v) ? undefined : 'time value must be HH:MM:SS';
     case 'multiple':
-      return Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number') ? undefined : 'multiple value must be an array of strings';
+      // Centra's own plugin sends numbers and null inside multiple values (seed 002: "Order.PaymentMethod": [null]),
+      // so Rule accepts them; anything nested is refused.
+      return Array.isArray(v) && v.every((x) => x === null || typeof x === 'string' || typeof x === 'number') ? undefined : 'multiple value must be an array of strings (numbers and null are taken too)';
     case 'json':
       if (typeof v !== 'string') return 'json value must be a JSON-encoded string';
       try {

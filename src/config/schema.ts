@@ -6,6 +6,7 @@ import { klaviyoSettingsSchema } from '../esp/klaviyo/plugin.ts';
 import { ruleSettingsSchema } from '../esp/rule/plugin.ts';
 import { voyadoSettingsSchema } from '../esp/voyado/plugin.ts';
 import { fallbackSettingsSchema, smtpServerSchema } from '../esp/smtp/settings.ts';
+import { deliverySchema, storageSchema } from '../delivery/config.ts';
 
 export const pluginSchema = z.discriminatedUnion('esp', [klaviyoSettingsSchema, ruleSettingsSchema, voyadoSettingsSchema]);
 export type PluginConfig = z.infer<typeof pluginSchema>;
@@ -63,13 +64,22 @@ export const configSchema = z
     stores: z.array(storeSchema).min(1, 'at least one store'),
     /** SMTP server for fallback emails. */
     smtp: smtpServerSchema.optional(),
+    storage: storageSchema,
+    delivery: deliverySchema,
   })
   .strict()
   .superRefine((config, ctx) => {
     const ids = new Set<number>();
+    const plugins = new Map<string, number>();
     config.stores.forEach((s, i) => {
       if (ids.has(s.id)) ctx.addIssue({ code: 'custom', path: ['stores', i, 'id'], message: `store id ${s.id} is used twice` });
       ids.add(s.id);
+      // Deliveries name their plugin; the name finds its credentials, so it is unique across stores.
+      s.plugins.forEach((p, j) => {
+        const other = plugins.get(p.name);
+        if (other !== undefined && other !== s.id) ctx.addIssue({ code: 'custom', path: ['stores', i, 'plugins', j, 'name'], message: `plugin name "${p.name}" is also used by store ${other}; plugin names are unique across stores` });
+        plugins.set(p.name, s.id);
+      });
     });
   });
 export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,107 @@
+// The running engine, assembled from the config: the store, the outbox, one transport per ESP
+// and the worker. The pipeline's plans go in through `submit`; everything else is delivery's.
+import path from 'node:path';
+import type { CentraEvent } from '../centra/event-schema.ts';
+import type { Config, PluginConfig } from '../config/schema.ts';
+import { resolveSecret } from '../config/secret.ts';
+import { createOutbox, type Outbox } from '../delivery/outbox.ts';
+import type { SkippedEmail, Transport } from '../delivery/types.ts';
+import { createWorker, type Worker, type WorkerLogger } from '../delivery/worker.ts';
+import { createKlaviyoTransport } from '../esp/klaviyo/transport.ts';
+import { createRuleTransport } from '../esp/rule/transport.ts';
+import { createSmtpTransport } from '../esp/smtp/transport.ts';
+import { createVoyadoTransport } from '../esp/voyado/transport.ts';
+import { planEvent } from '../pipeline/plan.ts';
+import type { DeliveryStore } from '../storage/port.ts';
+import { openSqliteStore } from '../storage/sqlite/index.ts';
+
+export interface Bridge {
+  readonly config: Config;
+  readonly store: DeliveryStore;
+  readonly outbox: Outbox;
+  readonly worker: Worker;
+  /** Plans an event and stores its deliveries (before any is tried). */
+  submit(event: CentraEvent, eventKey?: string): Promise<SubmitResult>;
+  close(): Promise<void>;
+}
+
+export interface SubmitResult {
+  eventKey: string;
+  deliveries: { id: string; emailType: string; recipient: string; esp: string; plugin: string }[];
+  inserted: number;
+  duplicates: number;
+  skipped: SkippedEmail[];
+}
+
+export interface BridgeOptions {
+  logger?: WorkerLogger;
+  workerId?: string;
+  /** Overrides config.storage.sqlitePath (relative paths resolve from the working directory). */
+  sqlitePath?: string;
+}
+
+function pluginByName(config: Config, name: string): PluginConfig {
+  for (const s of config.stores) for (const p of s.plugins) if (p.name === name) return p;
+  throw new Error(`no plugin named "${name}" in the config (a stored delivery names it)`);
+}
+
+/** One transport per ESP; credentials are looked up by plugin name and resolved at send time. */
+export function createTransports(config: Config): Transport[] {
+  const timeoutMs = config.delivery.timeoutMs;
+  const credentials = (name: string) => {
+    const p = pluginByName(config, name);
+    const extra = p.esp === 'voyado' ? { newContactType: p.newContactType } : {};
+    return { apiKey: resolveSecret(p.apiKey), ...extra };
+  };
+  const transports: Transport[] = [
+    createKlaviyoTransport({ credentials, timeoutMs }),
+    createRuleTransport({ credentials, timeoutMs }),
+    createVoyadoTransport({ credentials, timeoutMs }),
+  ];
+  if (config.smtp) transports.push(createSmtpTransport({ server: config.smtp, resolveSecret: (ref) => resolveSecret(ref) }));
+  return transports;
+}
+
+/** A stable key for an event: its type, object id, action and date. */
+export function eventKeyOf(event: CentraEvent): string {
+  return `${event.type}:${event.id}:${event.action}:${event.date}`;
+}
+
+export function openBridge(config: Config, options: BridgeOptions = {}): Bridge {
+  const store = openSqliteStore({ path: path.resolve(options.sqlitePath ?? config.storage.sqlitePath) });
+  const outbox = createOutbox(store);
+  const d = config.delivery;
+  const worker = createWorker({
+    store,
+    transports: createTransports(config),
+    policy: d.retry,
+    limits: d.limits,
+    logger: options.logger,
+    workerId: options.workerId,
+    batchSize: d.batchSize,
+    leaseMs: d.leaseMs,
+    pollMs: d.pollMs,
+  });
+  outbox.onWork(() => worker.notify());
+  return {
+    config,
+    store,
+    outbox,
+    worker,
+    async submit(event, eventKey = eventKeyOf(event)) {
+      const plan = planEvent(event, config);
+      const { inserted, duplicates } = await outbox.enqueue(plan.deliveries, eventKey);
+      return {
+        eventKey,
+        deliveries: plan.deliveries.map((x) => ({ id: x.id, emailType: x.emailType, recipient: x.recipient, esp: x.esp, plugin: x.plugin })),
+        inserted,
+        duplicates,
+        skipped: plan.skipped,
+      };
+    },
+    async close() {
+      await worker.stop();
+      await store.close();
+    },
+  };
+}

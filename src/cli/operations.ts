@@ -1,0 +1,75 @@
+// esp-bridge worker / deliveries / replay: the outbox from the command line.
+import { loadConfig } from '../config/load.ts';
+import { openBridge } from '../app/bridge.ts';
+import { createLogger } from '../log.ts';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../storage/port.ts';
+import { InputError } from '../config/errors.ts';
+import { ESPS, EMAIL_TYPES, type EmailType, type EspName } from '../emails/catalog.ts';
+
+export const DEFAULT_CONFIG = process.env.ESP_BRIDGE_CONFIG ?? 'config/example.yaml';
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) throw new InputError(`bad ${flag}`, [`"${value}" is not one of ${allowed.join(', ')}`]);
+  return value as T;
+}
+
+export async function workerCommand(opts: { config: string; untilIdle?: boolean }): Promise<void> {
+  const config = loadConfig(opts.config);
+  const logger = createLogger({ name: 'worker' });
+  const bridge = openBridge(config, { logger });
+  if (opts.untilIdle) {
+    await bridge.worker.drain();
+    await bridge.close();
+    return;
+  }
+  bridge.worker.start();
+  logger.info({ sqlite: config.storage.sqlitePath, workerId: bridge.worker.workerId }, 'worker started');
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  logger.info('stopping: finishing sends in flight');
+  await bridge.close();
+}
+
+export async function deliveriesCommand(opts: { config: string; status?: string; esp?: string; emailType?: string; limit?: string; json?: boolean }): Promise<void> {
+  const bridge = openBridge(loadConfig(opts.config));
+  try {
+    const rows = await bridge.outbox.listDeliveries({
+      status: oneOf<DeliveryStatus>(opts.status, DELIVERY_STATUSES, '--status'),
+      esp: oneOf<EspName>(opts.esp, ESPS, '--esp'),
+      emailType: oneOf<EmailType>(opts.emailType, EMAIL_TYPES, '--email-type'),
+      limit: opts.limit ? Number(opts.limit) : 100,
+    });
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(rows.map(({ request: _r, ...rest }) => rest), null, 2)}\n`);
+      return;
+    }
+    const lines = rows.map((r) =>
+      [r.id, r.status, r.esp, r.plugin, r.emailType, r.recipient, r.to, String(r.attempts), r.lastError ? r.lastError.slice(0, 80) : ''].join('\t'),
+    );
+    process.stdout.write(['id\tstatus\tesp\tplugin\temail\trecipient\tto\tattempts\tlast error', ...lines].join('\n') + '\n');
+    process.stderr.write(`${rows.length} deliveries\n`);
+  } finally {
+    await bridge.store.close();
+  }
+}
+
+export async function replayCommand(id: string | undefined, opts: { config: string; allDead?: boolean }): Promise<void> {
+  if (!id && !opts.allDead) throw new InputError('nothing to replay', ['give a delivery id, or --all-dead']);
+  const bridge = openBridge(loadConfig(opts.config));
+  try {
+    if (opts.allDead) {
+      const n = await bridge.outbox.replayAllDead();
+      process.stdout.write(`${n} dead deliveries queued again\n`);
+    } else if (await bridge.outbox.replay(id!)) {
+      process.stdout.write(`${id} queued again\n`);
+    } else {
+      throw new InputError(`cannot replay ${id}`, ['no such delivery, or it is in flight right now']);
+    }
+  } finally {
+    await bridge.store.close();
+  }
+}
