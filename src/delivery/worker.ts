@@ -1,6 +1,7 @@
 // The delivery worker. One lane per (esp, plugin), each with its own claim loop, concurrency
 // and rate limiter, so a lane that is down, slow or throttled never holds back another.
 import { hostname } from 'node:os';
+import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { EspName } from '../emails/catalog.ts';
 import type { AttemptOutcome, DeliveryStore, LaneInfo, NextState, StoredDelivery } from '../storage/port.ts';
@@ -77,7 +78,13 @@ export function createWorker(options: WorkerOptions): Worker {
   for (const t of options.transports) transports.set(t.esp, t);
 
   let running = false;
-  let stopCtl = new AbortController();
+  // Every send waiting for a rate-limit token listens on this one signal (removed once granted).
+  const newStopController = () => {
+    const c = new AbortController();
+    setMaxListeners(0, c.signal);
+    return c;
+  };
+  let stopCtl = newStopController();
   let generation = 0;
   let lanesSeenGen = -1;
   let discovery: Promise<void> | null = null;
@@ -319,7 +326,7 @@ export function createWorker(options: WorkerOptions): Worker {
     start() {
       if (running) return;
       running = true;
-      stopCtl = new AbortController();
+      stopCtl = newStopController();
       for (const lane of lanes.values()) lane.loop = lane.run();
       discovery = discoverLoop();
       log.info({ workerId }, 'delivery worker started');
