@@ -43,5 +43,5 @@ test('timeline of 200 orders: every event fetches a valid snapshot; all email ty
     assert.ok((emailTypes.get(t) ?? 0) > 0, `${t} planned (${JSON.stringify(Object.fromEntries(emailTypes))})`);
   }
   assert.ok(planned > 400, `planned ${planned}`);
-  console.log(`# planned ${planned} deliveries: ${JSON.stringify(Object.fromEntries(emailTypes))}`);
+  console.log(`planned ${planned} deliveries: ${JSON.stringify(Object.fromEntries(emailTypes))}`);
 });
