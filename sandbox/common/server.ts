@@ -42,6 +42,10 @@ export abstract class EmulatorStateBase {
   protected abstract resetRecords(): void;
   /** Everything accepted, plus the counters: what GET /__control/records answers. */
   abstract records(): Record<string, unknown>;
+  /** Counts (and, where small, ids) of what was accepted: GET /__control/summary, for benchmarks. */
+  summary(): Record<string, unknown> {
+    return { counters: this.counters };
+  }
   /** Changes rate limits at run time; unknown keys are ignored. */
   abstract setLimits(limits: Record<string, unknown>): Record<string, unknown>;
 }
@@ -187,6 +191,7 @@ function controlRoute<S extends EmulatorStateBase>(def: EmulatorDefinition<S>, r
   }
   if (name === 'faults' && req.method === 'GET') return { status: 200, body: { fault: state.faults.current() ?? null } };
   if (name === 'records' && req.method === 'GET') return { status: 200, body: state.records() };
+  if (name === 'summary' && req.method === 'GET') return { status: 200, body: state.summary() };
   if (name === 'reset' && req.method === 'POST') {
     state.reset();
     return { status: 200, body: { ok: true } };

@@ -93,6 +93,10 @@ export class KlaviyoState extends EmulatorStateBase {
     return { events: this.events, counters: this.counters };
   }
 
+  override summary(): Record<string, unknown> {
+    return { counters: this.counters, uniqueIds: this.events.map((e) => e.uniqueId ?? null) };
+  }
+
   setLimits(l: Record<string, unknown>): Record<string, unknown> {
     if (typeof l.burstPerSecond === 'number' && l.burstPerSecond > 0) this.burst.limit = l.burstPerSecond;
     if (typeof l.steadyPerMinute === 'number' && l.steadyPerMinute > 0) this.steady.limit = l.steadyPerMinute;

@@ -66,6 +66,10 @@ export class RuleState extends EmulatorStateBase {
     this.limiter.clear();
   }
 
+  override summary(): Record<string, unknown> {
+    return { counters: this.counters, subscribers: this.subscribers.length };
+  }
+
   records(): Record<string, unknown> {
     return {
       subscribers: this.subscribers,

@@ -93,6 +93,10 @@ export class VoyadoState extends EmulatorStateBase {
     this.limiter.clear();
   }
 
+  override summary(): Record<string, unknown> {
+    return { counters: this.counters, orders: this.orders.length, triggers: this.triggers.length, receipts: this.receipts.length, redemptions: this.redemptions.length };
+  }
+
   records(): Record<string, unknown> {
     return {
       contacts: [...this.contacts.values()],

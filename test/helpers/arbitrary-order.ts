@@ -131,12 +131,12 @@ export function asEmail(event: Record<string, any>, emailType: 'order' | 'order_
 
 /** A config with both stores, all plugins in one store each, fallback-free. */
 export function configFor(esp: 'klaviyo' | 'rule' | 'voyado') {
-  const plugin = { name: esp, esp, apiKey: 'k', language: 'site' as const };
+  const plugin = (store: string) => ({ name: `${esp}-${store}`, esp, apiKey: 'k', language: 'site' as const });
   const emails = { orderConfirmationTo: 'both', shipmentConfirmationTo: 'both' } as const;
   return {
     stores: [
-      { id: 1, name: 'Wholesale', kind: 'wholesale', language: 'en', emails, plugins: [plugin] },
-      { id: 2, name: 'DTC', kind: 'dtc', language: 'sv-SE', plugins: [plugin] },
+      { id: 1, name: 'Wholesale', kind: 'wholesale', language: 'en', emails, plugins: [plugin('wholesale')] },
+      { id: 2, name: 'DTC', kind: 'dtc', language: 'sv-SE', plugins: [plugin('dtc')] },
     ],
   };
 }

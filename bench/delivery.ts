@@ -1,0 +1,119 @@
+// Delivery rate against the ESP's allowed rate, in one run: a backlog of Klaviyo deliveries
+// (default 20,000) drained into the Klaviyo emulator whose limits are burst 350/s and steady
+// 350/s, with Rule and Voyado lanes working beside it. Prints as its last line:
+//   {"deliveries":N,"allowedRate":R,"achievedRate":A,"ratio":A/R,"status429":n,"lost":0,"duplicates":0,"peakRssMB":m}
+// Usage: node --import tsx bench/delivery.ts [--count N] [--rate R]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { parseConfig } from '../src/config/load.ts';
+import { openBridge } from '../src/app/bridge.ts';
+import { planEvent } from '../src/pipeline/plan.ts';
+import { parseEvent } from '../src/centra/parse-event.ts';
+import type { PlannedDelivery } from '../src/delivery/types.ts';
+import { readFileSync } from 'node:fs';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const COUNT = Number(arg('--count') ?? 20_000);
+const RATE = Number(arg('--rate') ?? 350);
+const SIDE = Math.ceil(COUNT / 10);
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+
+const dir = mkdtempSync(path.join(tmpdir(), 'bench-delivery-'));
+// The ESPs run in a process of their own, as they would on the network.
+const esps = spawn(process.execPath, ['--import', 'tsx', new URL('../sandbox/esp-process.ts', import.meta.url).pathname,
+  JSON.stringify({ klaviyo: { burstPerSecond: RATE, steadyPerMinute: RATE * 60 }, rule: { requestsPerSecond: 100 }, voyado: { requestsPerSecond: 200 } })], { stdio: ['pipe', 'pipe', 'inherit'] });
+const urls = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: esps.stdout! }).once('line', resolve)));
+const klaviyo = { url: urls.klaviyo as string };
+const rule = { url: urls.rule as string };
+const voyado = { url: urls.voyado as string };
+const summary = async (url: string) => (await fetch(`${url}/__control/summary`)).json() as Promise<any>;
+
+const raw = {
+  stores: [
+    { id: 1, name: 'K', kind: 'wholesale', emails: { orderConfirmationTo: 'none' }, plugins: [{ name: 'klaviyo', esp: 'klaviyo', apiKey: 'klaviyo-test-key', baseUrl: klaviyo.url }] },
+    { id: 3, name: 'R', kind: 'wholesale', emails: { orderConfirmationTo: 'none' }, plugins: [{ name: 'rule', esp: 'rule', apiKey: 'rule-test-key', baseUrl: rule.url }] },
+    { id: 4, name: 'V', kind: 'wholesale', emails: { orderConfirmationTo: 'none' }, plugins: [{ name: 'voyado', esp: 'voyado', apiKey: 'voyado-test-key', baseUrl: voyado.url, storeExternalId: 'wholesale' }] },
+  ],
+  storage: { sqlitePath: path.join(dir, 'bridge.sqlite') },
+  delivery: {
+    timeoutMs: 10_000,
+    pollMs: 50,
+    // The bridge is told what the account allows: Klaviyo RATE/s, Rule 100/s, Voyado 50/s.
+    limits: {
+      esp: {
+        klaviyo: { concurrency: 32, rates: [{ limit: RATE, intervalMs: 1_000 }, { limit: RATE * 60, intervalMs: 60_000 }] },
+        rule: { concurrency: 8, rates: [{ limit: 100, intervalMs: 1_000 }] },
+        voyado: { concurrency: 8, rates: [{ limit: 50, intervalMs: 1_000 }] },
+      },
+    },
+  },
+};
+const config = parseConfig(raw);
+const bridge = openBridge(config);
+
+/** n order receipts of one store, from a golden event with the order number changed. */
+function receipts(file: string, storeId: number, n: number): PlannedDelivery[] {
+  const template = JSON.parse(readFileSync(new URL(`../test/golden/events/${file}`, import.meta.url), 'utf8'));
+  template.object.store.id = storeId;
+  const out: PlannedDelivery[] = [];
+  for (let i = 0; i < n; i++) {
+    template.object.number = 1_000_000 + i;
+    template.object.id = `h${i}`;
+    out.push(...planEvent(parseEvent(template), config).deliveries);
+  }
+  return out;
+}
+
+const k = receipts('klaviyo-order.json', 1, COUNT);
+const r = receipts('rule-order.json', 3, SIDE);
+const v = receipts('voyado-order.json', 4, Math.ceil(SIDE / 2));
+for (let i = 0; i < k.length; i += 2_000) await bridge.outbox.enqueue(k.slice(i, i + 2_000), 'bench');
+await bridge.outbox.enqueue(r, 'bench');
+await bridge.outbox.enqueue(v, 'bench');
+console.log(`queued ${k.length} Klaviyo, ${r.length} Rule, ${v.length} Voyado deliveries; draining…`);
+
+const started = performance.now();
+bridge.worker.start();
+let klaviyoDone = 0;
+// The Klaviyo lane is done when the store says so (no emulator polling in the measured loop).
+const klaviyoLane = async () => (await bridge.outbox.countsByStateAndEsp()).filter((c) => c.esp === 'klaviyo' && c.status !== 'delivered' && c.status !== 'dead').length === 0;
+while (!(await klaviyoLane())) await new Promise((res) => setTimeout(res, 100));
+klaviyoDone = performance.now();
+await bridge.worker.drain({ timeoutMs: 600_000 });
+const seconds = (klaviyoDone - started) / 1000;
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+const [ks, rs, vs] = await Promise.all([summary(klaviyo.url), summary(rule.url), summary(voyado.url)]);
+const ids = new Set(k.map((d) => d.id));
+const recorded = ks.uniqueIds as string[];
+const unique = new Set(recorded);
+const lost = [...ids].filter((id) => !unique.has(id)).length + Math.max(0, r.length - rs.subscribers) + Math.max(0, v.length - vs.orders);
+const duplicates = recorded.length - unique.size + ks.counters.duplicates + Math.max(0, rs.subscribers - r.length) + Math.max(0, vs.orders - v.length);
+const status429 = ks.counters.status429 + rs.counters.status429 + vs.counters.status429;
+const achieved = k.length / seconds;
+console.log(`Klaviyo: ${k.length} in ${seconds.toFixed(1)} s; Rule ${rs.subscribers}/${r.length}, Voyado ${vs.orders}/${v.length}; 429s: Klaviyo ${ks.counters.status429}, Rule ${rs.counters.status429}, Voyado ${vs.counters.status429}`);
+
+await bridge.close();
+esps.kill('SIGTERM');
+rmSync(dir, { recursive: true, force: true });
+console.log(
+  JSON.stringify({
+    deliveries: k.length,
+    allowedRate: RATE,
+    achievedRate: Math.round(achieved * 10) / 10,
+    ratio: Math.round((achieved / RATE) * 1000) / 1000,
+    status429,
+    lost,
+    duplicates,
+    peakRssMB: Math.round(peakRss / 1024 / 1024),
+  }),
+);
