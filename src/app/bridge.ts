@@ -11,6 +11,7 @@ import { createKlaviyoTransport } from '../esp/klaviyo/transport.ts';
 import { createRuleTransport } from '../esp/rule/transport.ts';
 import { createSmtpTransport } from '../esp/smtp/transport.ts';
 import { createVoyadoTransport } from '../esp/voyado/transport.ts';
+import { contactMapOf, type EngageContactMap } from '../engage/contact-map.ts';
 import { planEvent } from '../pipeline/plan.ts';
 import type { DeliveryStore } from '../storage/port.ts';
 import { openSqliteStore } from '../storage/sqlite/index.ts';
@@ -38,6 +39,8 @@ export interface BridgeOptions {
   workerId?: string;
   /** Overrides config.storage.sqlitePath (relative paths resolve from the working directory). */
   sqlitePath?: string;
+  /** Wraps each transport handed to the worker (e.g. to time attempts for metrics). */
+  wrapTransport?: (transport: Transport) => Transport;
 }
 
 function pluginByName(config: Config, name: string): PluginConfig {
@@ -46,7 +49,7 @@ function pluginByName(config: Config, name: string): PluginConfig {
 }
 
 /** One transport per ESP; credentials are looked up by plugin name and resolved at send time. */
-export function createTransports(config: Config): Transport[] {
+export function createTransports(config: Config, extras: { engageContacts?: EngageContactMap | null } = {}): Transport[] {
   const timeoutMs = config.delivery.timeoutMs;
   const credentials = (name: string) => {
     const p = pluginByName(config, name);
@@ -56,7 +59,7 @@ export function createTransports(config: Config): Transport[] {
   const transports: Transport[] = [
     createKlaviyoTransport({ credentials, timeoutMs }),
     createRuleTransport({ credentials, timeoutMs }),
-    createVoyadoTransport({ credentials, timeoutMs }),
+    createVoyadoTransport({ credentials, timeoutMs, contacts: extras.engageContacts }),
   ];
   if (config.smtp) transports.push(createSmtpTransport({ server: config.smtp, resolveSecret: (ref) => resolveSecret(ref) }));
   return transports;
@@ -70,10 +73,11 @@ export function eventKeyOf(event: CentraEvent): string {
 export function openBridge(config: Config, options: BridgeOptions = {}): Bridge {
   const store = openSqliteStore({ path: path.resolve(options.sqlitePath ?? config.storage.sqlitePath) });
   const outbox = createOutbox(store);
+  const engageContacts = contactMapOf(store);
   const d = config.delivery;
   const worker = createWorker({
     store,
-    transports: createTransports(config),
+    transports: options.wrapTransport ? createTransports(config, { engageContacts }).map(options.wrapTransport) : createTransports(config, { engageContacts }),
     policy: d.retry,
     limits: d.limits,
     logger: options.logger,

@@ -60,6 +60,22 @@ export async function main(argv: string[]): Promise<void> {
     .option('--all-dead', 'queue every dead delivery again')
     .action((id: string | undefined, opts: { config: string; allDead?: boolean }) => replayCommand(id, opts));
 
+  program
+    .command('serve')
+    .description('run the service: Centra webhooks (or events polling), direct events, admin API, metrics, delivery')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .action(async (opts: { config: string }) => (await import('./serve.ts')).serveCommand(opts));
+
+  program
+    .command('send')
+    .description("send one email type by hand for a Centra object (Centra's \"Send email\")")
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .requiredOption('--type <type>', 'order | buyer | account | customer | invoice | shipment | return')
+    .requiredOption('--id <n>', 'the order number for orders, the object id otherwise')
+    .requiredOption('--email <emailType>', 'buyer_created, forgot_email, order, order_conf, shipment, cancel, refund, invoice, creditnote')
+    .option('--to <recipients>', 'comma-separated: buyer, sales_rep, customer')
+    .action(async (opts: { config: string; type: string; id: string; email: string; to?: string }) => (await import('./send.ts')).sendCommand(opts));
+
   try {
     await program.parseAsync(argv);
   } catch (e) {

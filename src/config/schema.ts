@@ -7,6 +7,7 @@ import { ruleSettingsSchema } from '../esp/rule/plugin.ts';
 import { voyadoSettingsSchema } from '../esp/voyado/plugin.ts';
 import { fallbackSettingsSchema, smtpServerSchema } from '../esp/smtp/settings.ts';
 import { deliverySchema, storageSchema } from '../delivery/config.ts';
+import { centraSchema, serverSchema } from '../server/config.ts';
 
 export const pluginSchema = z.discriminatedUnion('esp', [klaviyoSettingsSchema, ruleSettingsSchema, voyadoSettingsSchema]);
 export type PluginConfig = z.infer<typeof pluginSchema>;
@@ -66,6 +67,10 @@ export const configSchema = z
     smtp: smtpServerSchema.optional(),
     storage: storageSchema,
     delivery: deliverySchema,
+    /** HTTP service (`esp-bridge serve`); optional for preview, required by serve. */
+    server: serverSchema.optional(),
+    /** Centra's Integration API; optional for preview, required by serve and send. */
+    centra: centraSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -63,4 +63,47 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'inbox of Centra events',
+    sql: `
+      -- Every event received (webhook, events queue, direct), stored before it is acknowledged.
+      CREATE TABLE inbox_events (
+        key             TEXT PRIMARY KEY,          -- type:id:action:date (the dedupe key)
+        source          TEXT NOT NULL,             -- webhook | events | direct
+        type            TEXT NOT NULL,
+        action          TEXT NOT NULL,
+        object_id       TEXT NOT NULL,
+        date            TEXT NOT NULL,
+        event           TEXT,                      -- JSON of a complete event (direct); NULL = fetch from Centra
+        status          TEXT NOT NULL,             -- pending | retry | processed | failed
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        received_at     INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL,
+        processed_at    INTEGER,
+        last_error      TEXT,
+        result          TEXT                       -- JSON: what processing came to (delivery ids, a note)
+      );
+      CREATE INDEX inbox_events_due ON inbox_events (next_attempt_at) WHERE status IN ('pending', 'retry');
+      CREATE INDEX inbox_events_status ON inbox_events (status, received_at);
+    `,
+  },
+  {
+    version: 3,
+    name: 'engage contact ids',
+    sql: `
+      -- Voyado Engage: the contactId of each Centra customer, per Voyado plugin (src/engage/contact-map.ts).
+      CREATE TABLE engage_contacts (
+        plugin       TEXT NOT NULL,
+        customer_id  INTEGER NOT NULL,
+        email        TEXT NOT NULL,
+        contact_id   TEXT NOT NULL,
+        contact_type TEXT NOT NULL,
+        updated_at   INTEGER NOT NULL,
+        PRIMARY KEY (plugin, customer_id)
+      );
+      CREATE INDEX engage_contacts_email ON engage_contacts (plugin, email);
+    `,
+  },
 ];

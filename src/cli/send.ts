@@ -1,0 +1,39 @@
+// esp-bridge send: one email type by hand for one Centra object (Centra's "Send email" modal).
+// Stores the deliveries in the outbox; a running `serve` or `worker` sends them.
+import { openBridge } from '../app/bridge.ts';
+import { createCentraClient } from '../centra/graphql-client.ts';
+import { InputError } from '../config/errors.ts';
+import { loadConfig } from '../config/load.ts';
+import { resolveSecret } from '../config/secret.ts';
+import { sendManualEmail } from '../ingest/manual.ts';
+
+export async function sendCommand(opts: { config: string; type: string; id: string; email: string; to?: string }): Promise<void> {
+  const config = loadConfig(opts.config);
+  if (!config.centra) throw new InputError(`${opts.config} has no centra section`, ['centra: url and token are needed to fetch the object (see docs/config.md)']);
+  let token: string;
+  try {
+    token = resolveSecret(config.centra.token);
+  } catch (e) {
+    throw new InputError('cannot reach Centra', [`centra.token: ${(e as Error).message}`]);
+  }
+  const centra = createCentraClient({ url: config.centra.url, token, timeoutMs: config.centra.timeoutMs });
+  const recipients = opts.to ? opts.to.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const bridge = openBridge(config);
+  try {
+    const r = await sendManualEmail({ centra, bridge }, { type: opts.type, id: opts.id, emailType: opts.email, ...(recipients ? { recipients } : {}) });
+    const out = {
+      requestId: r.requestId,
+      eventKeys: r.events.map((e) => e.eventKey),
+      deliveries: r.events.flatMap((e) => e.deliveries),
+      skipped: r.events.flatMap((e) => e.skipped),
+    };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    process.stderr.write(`${out.deliveries.length} deliveries stored; a running serve or worker sends them\n`);
+  } catch (err) {
+    const e = err as Error;
+    if (e.name === 'CentraUnavailableError' || e.name === 'CentraQueryError' || e.name === 'ObjectNotFoundError') throw new InputError('manual send failed', [e.message]);
+    throw err;
+  } finally {
+    await bridge.store.close();
+  }
+}

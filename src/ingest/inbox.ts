@@ -1,0 +1,65 @@
+// The inbox: every Centra event the bridge receives (webhook, events queue, direct), stored
+// before it is acknowledged, then processed once. A small port so that another store can
+// implement it; src/ingest/sqlite-inbox.ts is the embedded one.
+
+export const INBOX_STATUSES = ['pending', 'retry', 'processed', 'failed'] as const;
+/** pending → processed | failed (permanent, with the error) | retry (Centra unavailable; due at nextAttemptAt). */
+export type InboxStatus = (typeof INBOX_STATUSES)[number];
+export type InboxSource = 'webhook' | 'events' | 'direct';
+
+export interface NewInboxEvent {
+  /** The dedupe key: `type:id:action:date`. */
+  key: string;
+  source: InboxSource;
+  type: string;
+  action: string;
+  objectId: string;
+  date: string;
+  /** A complete event (object included): processed without fetching from Centra. */
+  event?: unknown;
+  receivedAt: number;
+  /** When the processor may first take it (default receivedAt). */
+  nextAttemptAt?: number;
+}
+
+export interface InboxEvent {
+  key: string;
+  source: InboxSource;
+  type: string;
+  action: string;
+  objectId: string;
+  date: string;
+  event: unknown | null;
+  status: InboxStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  receivedAt: number;
+  updatedAt: number;
+  processedAt: number | null;
+  lastError: string | null;
+  result: unknown | null;
+}
+
+export interface InboxFilter {
+  status?: InboxStatus;
+  limit?: number;
+  offset?: number;
+}
+
+export interface InboxStore {
+  /** Inserts all rows in one transaction; a key already stored is left untouched. Returns, per row, whether it was new. */
+  insertMany(rows: readonly NewInboxEvent[]): Promise<boolean[]>;
+  /** Due rows (pending or retry, nextAttemptAt ≤ now), oldest due first, skipping `exclude`. */
+  due(now: number, limit: number, exclude?: ReadonlySet<string>): Promise<InboxEvent[]>;
+  markProcessed(key: string, now: number, result: unknown): Promise<void>;
+  markFailed(key: string, now: number, error: string): Promise<void>;
+  markRetry(key: string, now: number, nextAttemptAt: number, error: string): Promise<void>;
+  get(key: string): Promise<InboxEvent | null>;
+  list(filter: InboxFilter): Promise<InboxEvent[]>;
+  counts(): Promise<Record<InboxStatus, number>>;
+  /** pending + retry. */
+  pendingCount(): Promise<number>;
+  /** Earliest nextAttemptAt of a pending/retry row, or null. */
+  nextDueAt(): Promise<number | null>;
+  close(): Promise<void>;
+}

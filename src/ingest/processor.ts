@@ -1,0 +1,237 @@
+// Takes due inbox events, fetches the object from Centra's Integration API (webhook and queue
+// events carry ids only), builds the complete CentraEvent and hands it to the bridge.
+//   Centra unavailable (down, 5xx, 429, hang) → the event stays due later, with backoff; nothing is dropped.
+//   Object not found → processed, with a log line.      Query error / invalid snapshot → failed, error kept.
+//   A complete (direct) event → no fetch.               `account` → acknowledged, no email (docs/centra.md).
+import { randomInt } from 'node:crypto';
+import { centraEventSchema, type CentraEvent } from '../centra/event-schema.ts';
+import { CentraQueryError, CentraUnavailableError, type CentraClient, type SnapshotType } from '../centra/graphql-client.ts';
+import { describeIssues, InputError } from '../config/errors.ts';
+import type { Bridge } from '../app/bridge.ts';
+import type { InboxEvent, InboxStore } from './inbox.ts';
+
+type LogFn = (obj: object, msg?: string) => void;
+export interface ProcessorLogger {
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+}
+
+export type ProcessOutcome =
+  | { status: 'processed'; result: ProcessResult }
+  | { status: 'failed'; error: string }
+  | { status: 'retry'; error: string; nextAttemptAt: number };
+
+export interface ProcessResult {
+  note?: string;
+  deliveries?: { id: string; emailType: string; recipient: string; esp: string; plugin: string }[];
+  inserted?: number;
+  duplicates?: number;
+  skipped?: number;
+}
+
+export interface ProcessorOptions {
+  inbox: InboxStore;
+  bridge: Pick<Bridge, 'submit'>;
+  /** Needed for events without an object; without it they are retried until one is given. */
+  centra?: Pick<CentraClient, 'fetchSnapshot'>;
+  logger?: ProcessorLogger;
+  /** Events processed at the same time (default 8). */
+  concurrency?: number;
+  /** Backoff while Centra is unavailable: base × 2^attempts, capped, ±20 % jitter. */
+  retryBaseMs?: number;
+  retryCapMs?: number;
+  /** Looks for due events at least this often (default 1000 ms). */
+  pollMs?: number;
+  now?: () => number;
+  /** Called after each event (metrics, tests). */
+  onOutcome?: (event: InboxEvent, outcome: ProcessOutcome) => void;
+}
+
+export interface Processor {
+  start(): void;
+  /** Stops taking events and waits for those in progress. */
+  stop(): Promise<void>;
+  /** New events were stored: look now. */
+  notify(): void;
+  /** Processes one stored event at once (direct events), unless it is already being processed. */
+  processNow(key: string): Promise<ProcessOutcome | null>;
+  readonly inFlight: number;
+  readonly stats: { processed: number; failed: number; retried: number };
+  /** Until when fetching is paused because Centra was unavailable (epoch ms; 0 = not paused). */
+  readonly pausedUntil: number;
+}
+
+const silent: ProcessorLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const FETCHED_TYPES = new Set<string>(['order', 'shipment', 'return', 'customer', 'buyer', 'invoice']);
+
+export function createProcessor(opts: ProcessorOptions): Processor {
+  const { inbox, bridge } = opts;
+  const log = opts.logger ?? silent;
+  const concurrency = Math.max(1, opts.concurrency ?? 8);
+  const baseMs = opts.retryBaseMs ?? 1000;
+  const capMs = opts.retryCapMs ?? 60_000;
+  const pollMs = opts.pollMs ?? 1000;
+  const now = opts.now ?? Date.now;
+  const inflight = new Map<string, Promise<ProcessOutcome>>();
+  const stats = { processed: 0, failed: 0, retried: 0 };
+  let running = false;
+  let pumping = false;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+  let pausedUntil = 0;
+
+  function backoff(attempts: number, retryAfterMs?: number): number {
+    const exp = Math.min(capMs, baseMs * 2 ** Math.min(attempts, 30));
+    const jittered = Math.round(exp * (0.8 + randomInt(0, 401) / 1000));
+    return Math.max(jittered, retryAfterMs ?? 0);
+  }
+
+  async function decide(row: InboxEvent): Promise<ProcessOutcome> {
+    let event: CentraEvent;
+    if (row.event !== null) {
+      const parsed = centraEventSchema.safeParse(row.event);
+      if (!parsed.success) return { status: 'failed', error: `stored event is not valid: ${describeIssues(parsed.error, row.event).join('; ')}` };
+      event = parsed.data;
+    } else if (row.type === 'account') {
+      log.info({ key: row.key }, 'account event acknowledged: no email is about an account');
+      return { status: 'processed', result: { note: 'account event: no email' } };
+    } else if (!FETCHED_TYPES.has(row.type)) {
+      return { status: 'failed', error: `event type ${row.type} is not processed` };
+    } else {
+      if (!opts.centra) throw new CentraUnavailableError('no Centra client configured');
+      const object = await opts.centra.fetchSnapshot({ type: row.type as SnapshotType, id: row.objectId });
+      if (object === null) {
+        log.info({ key: row.key, type: row.type, id: row.objectId }, 'object not found in Centra: nothing to send');
+        return { status: 'processed', result: { note: `${row.type} ${row.objectId} not found in Centra` } };
+      }
+      const parsed = centraEventSchema.safeParse({ type: row.type, action: row.action, id: Number(row.objectId), date: row.date, object, context: {} });
+      if (!parsed.success) return { status: 'failed', error: `Centra's ${row.type} ${row.objectId} is not a valid snapshot: ${describeIssues(parsed.error).slice(0, 5).join('; ')}` };
+      event = parsed.data;
+    }
+    const r = await bridge.submit(event, row.key);
+    return { status: 'processed', result: { deliveries: r.deliveries, inserted: r.inserted, duplicates: r.duplicates, skipped: r.skipped.length } };
+  }
+
+  async function processRow(row: InboxEvent): Promise<ProcessOutcome> {
+    let outcome: ProcessOutcome;
+    try {
+      outcome = await decide(row);
+    } catch (err) {
+      const e = err as Error;
+      if (err instanceof CentraUnavailableError) {
+        const delay = backoff(row.attempts, err.retryAfterMs);
+        pausedUntil = Math.max(pausedUntil, now() + Math.min(delay, Math.max(baseMs, err.retryAfterMs ?? 0)));
+        outcome = { status: 'retry', error: e.message, nextAttemptAt: now() + delay };
+      } else if (err instanceof CentraQueryError || err instanceof InputError) {
+        outcome = { status: 'failed', error: err instanceof InputError ? `${err.what}: ${err.problems.join('; ')}` : e.message };
+      } else {
+        // Our own trouble (e.g. the store is busy): keep the event and try again later.
+        log.error({ key: row.key, err: e.message }, 'processing an inbox event failed unexpectedly; retrying later');
+        outcome = { status: 'retry', error: e.message, nextAttemptAt: now() + backoff(row.attempts) };
+      }
+    }
+    const t = now();
+    try {
+      if (outcome.status === 'processed') {
+        await inbox.markProcessed(row.key, t, outcome.result);
+        stats.processed++;
+      } else if (outcome.status === 'failed') {
+        await inbox.markFailed(row.key, t, outcome.error);
+        stats.failed++;
+        log.warn({ key: row.key, error: outcome.error }, 'inbox event failed permanently');
+      } else {
+        await inbox.markRetry(row.key, t, outcome.nextAttemptAt, outcome.error);
+        stats.retried++;
+        log.warn({ key: row.key, attempts: row.attempts + 1, retryInMs: outcome.nextAttemptAt - t, error: outcome.error }, 'Centra unavailable; event kept for a retry');
+      }
+    } catch (err) {
+      log.error({ key: row.key, err: (err as Error).message }, 'could not record the outcome of an inbox event');
+    }
+    opts.onOutcome?.(row, outcome);
+    return outcome;
+  }
+
+  function launch(row: InboxEvent): Promise<ProcessOutcome> {
+    const p = processRow(row).finally(() => {
+      inflight.delete(row.key);
+      if (running) void pump();
+    });
+    inflight.set(row.key, p);
+    return p;
+  }
+
+  async function pump(): Promise<void> {
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        again = false;
+        while (running && inflight.size < concurrency && now() >= pausedUntil) {
+          const exclude = new Set(inflight.keys());
+          const rows = await inbox.due(now(), concurrency - inflight.size, exclude);
+          if (!rows.length) break;
+          for (const r of rows) if (!inflight.has(r.key)) launch(r);
+        }
+      } while (again && running);
+      await arm();
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'inbox processor could not read the inbox');
+      armAfter(pollMs);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  function armAfter(delay: number): void {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (!running) return;
+    timer = setTimeout(() => void pump(), Math.max(1, Math.min(delay, pollMs)));
+  }
+
+  async function arm(): Promise<void> {
+    if (!running) return;
+    const t = now();
+    if (t < pausedUntil) return armAfter(pausedUntil - t);
+    if (inflight.size >= concurrency) return armAfter(pollMs);
+    const next = await inbox.nextDueAt();
+    armAfter(next === null ? pollMs : Math.max(1, next - now()));
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      void pump();
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await Promise.allSettled([...inflight.values()]);
+    },
+    notify() {
+      if (running && now() >= pausedUntil) void pump();
+    },
+    async processNow(key) {
+      const existing = inflight.get(key);
+      if (existing) return existing;
+      const row = await inbox.get(key);
+      if (!row || (row.status !== 'pending' && row.status !== 'retry')) return null;
+      if (inflight.has(key)) return inflight.get(key)!;
+      return launch(row);
+    },
+    get inFlight() {
+      return inflight.size;
+    },
+    stats,
+    get pausedUntil() {
+      return pausedUntil;
+    },
+  };
+}

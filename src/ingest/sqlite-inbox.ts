@@ -1,0 +1,131 @@
+// The inbox in the embedded SQLite file (migration 2, table inbox_events). Its own connection
+// to the same file as the outbox: better-sqlite3 is synchronous, so within one process the two
+// never hold the write lock at the same time; other processes wait on busy_timeout.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate } from '../storage/sqlite/store.ts';
+import type { InboxEvent, InboxFilter, InboxSource, InboxStatus, InboxStore, NewInboxEvent } from './inbox.ts';
+
+interface Row {
+  key: string;
+  source: string;
+  type: string;
+  action: string;
+  object_id: string;
+  date: string;
+  event: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  received_at: number;
+  updated_at: number;
+  processed_at: number | null;
+  last_error: string | null;
+  result: string | null;
+}
+
+const DUE = `status IN ('pending', 'retry')`;
+
+function toEvent(r: Row): InboxEvent {
+  return {
+    key: r.key,
+    source: r.source as InboxSource,
+    type: r.type,
+    action: r.action,
+    objectId: r.object_id,
+    date: r.date,
+    event: r.event === null ? null : JSON.parse(r.event),
+    status: r.status as InboxStatus,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    receivedAt: r.received_at,
+    updatedAt: r.updated_at,
+    processedAt: r.processed_at,
+    lastError: r.last_error,
+    result: r.result === null ? null : JSON.parse(r.result),
+  };
+}
+
+export interface SqliteInboxOptions {
+  path: string;
+  synchronous?: 'NORMAL' | 'FULL';
+  busyTimeoutMs?: number;
+}
+
+export function openSqliteInbox(options: SqliteInboxOptions): InboxStore & { readonly db: Database.Database } {
+  const file = resolve(options.path);
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+  migrate(db);
+
+  const insert = db.prepare(`
+    INSERT INTO inbox_events (key, source, type, action, object_id, date, event, status, attempts, next_attempt_at, received_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
+    ON CONFLICT (key) DO NOTHING`);
+  const insertAll = db.transaction((rows: readonly NewInboxEvent[]) =>
+    rows.map(
+      (r) =>
+        insert.run(r.key, r.source, r.type, r.action, r.objectId, r.date, r.event === undefined ? null : JSON.stringify(r.event), r.nextAttemptAt ?? r.receivedAt, r.receivedAt, r.receivedAt)
+          .changes === 1,
+    ),
+  );
+  const dueStmt = db.prepare(`SELECT * FROM inbox_events WHERE ${DUE} AND next_attempt_at <= ? ORDER BY next_attempt_at, received_at LIMIT ?`);
+  const processed = db.prepare(`UPDATE inbox_events SET status = 'processed', attempts = attempts + 1, updated_at = ?, processed_at = ?, last_error = NULL, result = ? WHERE key = ?`);
+  const failed = db.prepare(`UPDATE inbox_events SET status = 'failed', attempts = attempts + 1, updated_at = ?, last_error = ? WHERE key = ?`);
+  const retry = db.prepare(`UPDATE inbox_events SET status = 'retry', attempts = attempts + 1, updated_at = ?, next_attempt_at = ?, last_error = ? WHERE key = ?`);
+  const getStmt = db.prepare('SELECT * FROM inbox_events WHERE key = ?');
+  const listAll = db.prepare('SELECT * FROM inbox_events ORDER BY received_at DESC, key LIMIT ? OFFSET ?');
+  const listBy = db.prepare('SELECT * FROM inbox_events WHERE status = ? ORDER BY received_at DESC, key LIMIT ? OFFSET ?');
+  const countStmt = db.prepare('SELECT status, COUNT(*) AS n FROM inbox_events GROUP BY status');
+  const pendingStmt = db.prepare(`SELECT COUNT(*) AS n FROM inbox_events WHERE ${DUE}`);
+  const nextDueStmt = db.prepare(`SELECT MIN(next_attempt_at) AS t FROM inbox_events WHERE ${DUE}`);
+
+  return {
+    db,
+    async insertMany(rows) {
+      return rows.length ? insertAll(rows) : [];
+    },
+    async due(now, limit, exclude) {
+      const extra = exclude?.size ?? 0;
+      const rows = (dueStmt.all(now, limit + extra) as Row[]).filter((r) => !exclude?.has(r.key));
+      return rows.slice(0, limit).map(toEvent);
+    },
+    async markProcessed(key, now, result) {
+      processed.run(now, now, JSON.stringify(result ?? null), key);
+    },
+    async markFailed(key, now, error) {
+      failed.run(now, error.slice(0, 4000), key);
+    },
+    async markRetry(key, now, nextAttemptAt, error) {
+      retry.run(now, nextAttemptAt, error.slice(0, 4000), key);
+    },
+    async get(key) {
+      const r = getStmt.get(key) as Row | undefined;
+      return r ? toEvent(r) : null;
+    },
+    async list(filter: InboxFilter) {
+      const limit = Math.max(1, Math.min(filter.limit ?? 100, 1000));
+      const offset = Math.max(0, filter.offset ?? 0);
+      const rows = (filter.status ? listBy.all(filter.status, limit, offset) : listAll.all(limit, offset)) as Row[];
+      return rows.map(toEvent);
+    },
+    async counts() {
+      const out: Record<InboxStatus, number> = { pending: 0, retry: 0, processed: 0, failed: 0 };
+      for (const r of countStmt.all() as { status: InboxStatus; n: number }[]) out[r.status] = r.n;
+      return out;
+    },
+    async pendingCount() {
+      return (pendingStmt.get() as { n: number }).n;
+    },
+    async nextDueAt() {
+      return (nextDueStmt.get() as { t: number | null }).t;
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

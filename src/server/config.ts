@@ -1,0 +1,98 @@
+// The `server:` and `centra:` sections of the config: what `esp-bridge serve` listens on and
+// how it reaches Centra's Integration API. Both are optional for preview; serve requires them.
+import { z } from 'zod';
+import { InputError } from '../config/errors.ts';
+import { resolveSecret, secretRefSchema, type SecretRef } from '../config/secret.ts';
+
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export const serverSchema = z
+  .object({
+    /** Port to listen on; default: the PORT environment variable, else 8080. 0 = any free port. */
+    port: z.number().int().min(0).max(65535).optional(),
+    host: z.string().min(1).default('0.0.0.0'),
+    /** Centra webhook endpoint secrets; every one is accepted (rotation). */
+    webhookSecrets: z.array(secretRefSchema).default([]),
+    /** Bearer token of the admin and direct-event API. */
+    adminToken: secretRefSchema.optional(),
+    /** Larger request bodies are answered 413. */
+    maxBodyBytes: z.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
+    /** Webhook signatures whose t is further than this from now are rejected as stale. */
+    signatureToleranceSec: z.number().int().positive().default(300),
+  })
+  .strict();
+export type ServerConfig = z.infer<typeof serverSchema>;
+
+export const centraSchema = z
+  .object({
+    /** The Integration API endpoint, e.g. https://brand.centra.com/graphql. */
+    url: z.string().url(),
+    token: secretRefSchema,
+    /** `webhook`: Centra's webhook plugin posts to /webhooks/centra; `events`: poll Centra's events queue. */
+    mode: z.enum(['webhook', 'events']).default('webhook'),
+    /** Events mode: how often the queue is polled. */
+    pollIntervalMs: z.number().int().positive().default(60_000),
+    /** Each Integration API call gives up after this. */
+    timeoutMs: z.number().int().positive().default(10_000),
+  })
+  .strict();
+export type CentraConfig = z.infer<typeof centraSchema>;
+
+/** The server settings with every secret resolved, as the running service uses them. */
+export interface ResolvedServerSettings {
+  port: number;
+  host: string;
+  webhookSecrets: string[];
+  adminToken: string;
+  maxBodyBytes: number;
+  signatureToleranceSec: number;
+  centra: { url: string; token: string; mode: 'webhook' | 'events'; pollIntervalMs: number; timeoutMs: number };
+}
+
+function tryResolve(ref: SecretRef, where: string, problems: string[], env: NodeJS.ProcessEnv): string {
+  try {
+    return resolveSecret(ref, env);
+  } catch (e) {
+    problems.push(`${where}: ${(e as Error).message}`);
+    return '';
+  }
+}
+
+/** Checks what serve needs and resolves its secrets; a readable InputError lists every gap. */
+export function resolveServerSettings(
+  config: { server?: ServerConfig; centra?: CentraConfig },
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedServerSettings {
+  const problems: string[] = [];
+  const server = config.server;
+  const centra = config.centra;
+  if (!server) problems.push('server: missing (port, host, webhookSecrets, adminToken; see docs/config.md)');
+  if (!centra) problems.push('centra: missing (url, token, mode; see docs/config.md)');
+  if (server && !server.adminToken) problems.push('server.adminToken: missing (e.g. { env: ADMIN_TOKEN })');
+  if (server && centra && centra.mode === 'webhook' && server.webhookSecrets.length === 0) {
+    problems.push('server.webhookSecrets: at least one secret is needed in webhook mode (e.g. [{ env: CENTRA_WEBHOOK_SECRET }])');
+  }
+  const webhookSecrets = server ? server.webhookSecrets.map((s, i) => tryResolve(s, `server.webhookSecrets[${i}]`, problems, env)) : [];
+  const adminToken = server?.adminToken ? tryResolve(server.adminToken, 'server.adminToken', problems, env) : '';
+  const token = centra ? tryResolve(centra.token, 'centra.token', problems, env) : '';
+  let port = server?.port;
+  if (port === undefined) {
+    const fromEnv = env.PORT;
+    if (fromEnv !== undefined && fromEnv !== '') {
+      const n = Number(fromEnv);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) problems.push(`PORT: "${fromEnv}" is not a port number`);
+      else port = n;
+    }
+  }
+  if (problems.length || !server || !centra) throw new InputError('the configuration cannot run the service', problems);
+  return {
+    port: port ?? DEFAULT_PORT,
+    host: server.host,
+    webhookSecrets,
+    adminToken,
+    maxBodyBytes: server.maxBodyBytes,
+    signatureToleranceSec: server.signatureToleranceSec,
+    centra: { url: centra.url, token, mode: centra.mode, pollIntervalMs: centra.pollIntervalMs, timeoutMs: centra.timeoutMs },
+  };
+}

@@ -1,0 +1,42 @@
+// Errors as typed results, mapped to HTTP status in one place.
+import type { FastifyReply } from 'fastify';
+
+export type ApiErrorKind = 'bad_request' | 'unauthorized' | 'not_found' | 'conflict' | 'too_large' | 'unprocessable' | 'bad_gateway' | 'unavailable' | 'internal';
+
+export interface ApiError {
+  kind: ApiErrorKind;
+  message: string;
+  problems?: string[];
+}
+
+export type ApiResult<T = unknown> = { ok: true; status?: 200 | 202; body: T } | { ok: false; error: ApiError };
+
+export const STATUS_OF: Record<ApiErrorKind, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unprocessable: 422,
+  bad_gateway: 502,
+  unavailable: 503,
+  internal: 500,
+};
+
+export const ok = <T>(body: T, status: 200 | 202 = 200): ApiResult<T> => ({ ok: true, status, body });
+export const fail = (kind: ApiErrorKind, message: string, problems?: string[]): ApiResult<never> => ({ ok: false, error: { kind, message, ...(problems ? { problems } : {}) } });
+
+export function send(reply: FastifyReply, result: ApiResult): FastifyReply {
+  if (result.ok) return reply.code(result.status ?? 200).send(result.body);
+  const { kind, message, problems } = result.error;
+  return reply.code(STATUS_OF[kind]).send({ error: message, ...(problems ? { problems } : {}) });
+}
+
+/** fastify's own errors (body too large, bad JSON, unsupported media type) carry a 4xx statusCode. */
+export function kindOfStatus(status: number): ApiErrorKind {
+  if (status === 413) return 'too_large';
+  if (status === 401) return 'unauthorized';
+  if (status === 404) return 'not_found';
+  if (status >= 400 && status < 500) return 'bad_request';
+  return 'internal';
+}

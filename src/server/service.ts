@@ -1,0 +1,171 @@
+// The whole service in one process: HTTP server, inbox + processor, events poller (pull mode)
+// and the delivery worker. `esp-bridge serve` runs it; tests and the demo start it in-process.
+import path from 'node:path';
+import type { DestinationStream } from 'pino';
+import { openBridge, type Bridge } from '../app/bridge.ts';
+import { createEventsPoller, type EventsPoller } from '../centra/events-poller.ts';
+import { createCentraClient, type CentraClient } from '../centra/graphql-client.ts';
+import type { Config } from '../config/schema.ts';
+import type { InboxStore } from '../ingest/inbox.ts';
+import { createIngest, rowsOf, type Ingest } from '../ingest/ingest.ts';
+import { createProcessor, type Processor } from '../ingest/processor.ts';
+import { openSqliteInbox } from '../ingest/sqlite-inbox.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { buildApp } from './app.ts';
+import { resolveServerSettings } from './config.ts';
+import { createMetrics, instrumentTransport, type ServiceMetrics } from './metrics.ts';
+
+export interface StartServiceOptions {
+  /** Overrides server.port (0 = a free port). */
+  port?: number;
+  /** Overrides server.host. */
+  host?: string;
+  /** Where secrets and PORT are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** A logger, or where to write JSON log lines (default stdout) at `logLevel` (default info). */
+  logger?: Logger;
+  logDestination?: DestinationStream;
+  logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  /** Overrides storage.sqlitePath. */
+  sqlitePath?: string;
+  /** Start the delivery worker (default true). */
+  worker?: boolean;
+  /** Start the inbox processor (default true); or its tuning. */
+  processor?: boolean | { concurrency?: number; retryBaseMs?: number; retryCapMs?: number; pollMs?: number };
+  /** Group commit tuning. */
+  ingest?: { maxItems?: number; maxDelayMs?: number };
+  /** Registers POST /bench/noop (bench/ingest.ts only). */
+  benchNoopRoute?: boolean;
+  /** For the Centra client (tests). */
+  fetchImpl?: typeof fetch;
+  /** Check at start that Centra answers, and log it (default true). */
+  probeCentra?: boolean;
+}
+
+export interface RunningService {
+  /** e.g. http://127.0.0.1:8080 */
+  url: string;
+  port: number;
+  bridge: Bridge;
+  inbox: InboxStore;
+  ingest: Ingest;
+  processor: Processor;
+  centra: CentraClient;
+  metrics: ServiceMetrics;
+  poller?: EventsPoller;
+  logger: Logger;
+  /** Stops accepting, answers what is in flight, flushes the ingest batch, stops processor, poller and worker. */
+  close(): Promise<void>;
+}
+
+export async function startService(config: Config, opts: StartServiceOptions = {}): Promise<RunningService> {
+  const settings = resolveServerSettings(config, opts.env ?? process.env);
+  const logger = opts.logger ?? createLogger({ name: 'esp-bridge', level: opts.logLevel ?? 'info', destination: opts.logDestination });
+  const metrics = createMetrics();
+  const bridge = openBridge(config, {
+    logger: logger.child({ component: 'worker' }),
+    sqlitePath: opts.sqlitePath,
+    wrapTransport: (t) => instrumentTransport(t, metrics.attemptDuration),
+  });
+  const inbox = openSqliteInbox({ path: path.resolve(opts.sqlitePath ?? config.storage.sqlitePath) });
+  metrics.bindSources({ outbox: bridge.outbox, inbox });
+  const ingest = createIngest(inbox, opts.ingest);
+  const centra = createCentraClient({ url: settings.centra.url, token: settings.centra.token, timeoutMs: settings.centra.timeoutMs, fetchImpl: opts.fetchImpl });
+  const tuning = typeof opts.processor === 'object' ? opts.processor : {};
+  const processor = createProcessor({
+    inbox,
+    bridge,
+    centra,
+    logger: logger.child({ component: 'processor' }),
+    ...tuning,
+    onOutcome: (_e, o) => metrics.inboxOutcomes.inc({ status: o.status }),
+  });
+
+  let poller: EventsPoller | undefined;
+  const app = await buildApp({
+    bridge,
+    inbox,
+    ingest,
+    processor,
+    centra,
+    metrics,
+    logger,
+    webhookSecrets: settings.webhookSecrets,
+    adminToken: settings.adminToken,
+    maxBodyBytes: settings.maxBodyBytes,
+    signatureToleranceSec: settings.signatureToleranceSec,
+    benchNoopRoute: opts.benchNoopRoute,
+  });
+
+  let closed = false;
+  const cleanup = async () => {
+    await poller?.stop();
+    await ingest.flush();
+    await processor.stop();
+    await bridge.close();
+    await inbox.close();
+  };
+  let port: number;
+  try {
+    await app.listen({ port: opts.port ?? settings.port, host: opts.host ?? settings.host });
+    const addr = app.server.address();
+    port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? settings.port);
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+  const host = opts.host ?? settings.host;
+  const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  if (opts.processor !== false) processor.start();
+  if (opts.worker !== false) bridge.worker.start();
+  if (settings.centra.mode === 'events') {
+    const pollLog = logger.child({ component: 'events-poller' });
+    poller = createEventsPoller({
+      execute: centra.execute,
+      intervalMs: settings.centra.pollIntervalMs,
+      types: ['order', 'shipment', 'return', 'customer', 'buyer', 'invoice', 'account'],
+      // Confirmed only once stored: an event lost here stays in Centra's queue.
+      onEvents: async (events) => {
+        for (const e of events) metrics.eventsReceived.inc({ type: e.type, source: 'events' });
+        const stored = await ingest.store(rowsOf(events, 'events', Date.now()));
+        if (stored.some(Boolean)) processor.notify();
+        pollLog.info({ received: events.length, stored: stored.filter(Boolean).length }, 'events polled from Centra');
+        return events.map((e) => e.eventId);
+      },
+      onError: (err) => pollLog.warn({ err: (err as Error).message }, 'polling Centra events failed; next poll later'),
+    });
+    poller.start();
+  }
+  let probe: Promise<void> = Promise.resolve();
+  if (opts.probeCentra !== false) {
+    probe = centra
+      .execute('query ServiceProbe { __typename }')
+      .then(() => logger.info({ centra: settings.centra.url }, 'Centra Integration API reachable'))
+      .catch((err: Error) => logger.warn({ centra: settings.centra.url, err: err.message }, 'Centra Integration API unreachable; events stay pending until it answers'));
+  }
+  logger.info({ url, mode: settings.centra.mode, sqlite: opts.sqlitePath ?? config.storage.sqlitePath }, 'esp-bridge service listening');
+
+  return {
+    url,
+    port,
+    bridge,
+    inbox,
+    ingest,
+    processor,
+    centra,
+    metrics,
+    poller,
+    logger,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await poller?.stop();
+      // Stops accepting; requests in flight still get their batch committed and their answer.
+      await app.close();
+      await probe;
+      await cleanup();
+      logger.info('esp-bridge service stopped');
+    },
+  };
+}
