@@ -1,0 +1,109 @@
+// Starts the whole service in-process against the Centra emulator and the ESP emulators.
+import { Writable } from 'node:stream';
+import { startCentraEmulator, startKlaviyoEmulator, startRuleEmulator, generateDataset, type Dataset, type EmulatorHandle, type CentraState } from '../../sandbox/index.ts';
+import { parseConfig } from '../../src/config/load.ts';
+import type { Config } from '../../src/config/schema.ts';
+import { startService, type RunningService, type StartServiceOptions } from '../../src/server/service.ts';
+import { tempDir, waitFor } from '../helpers/sandbox.ts';
+
+export const SECRET = 'whsec-test';
+export const OLD_SECRET = 'whsec-old';
+export const ADMIN = 'admin-test-token';
+export { waitFor };
+
+/** Log lines captured from the service's pino logger. */
+export class LogCapture extends Writable {
+  lines: any[] = [];
+  override _write(chunk: Buffer, _enc: string, cb: () => void) {
+    for (const l of chunk.toString('utf8').split('\n')) if (l.trim()) this.lines.push(JSON.parse(l));
+    cb();
+  }
+  has(msg: RegExp): boolean {
+    return this.lines.some((l) => msg.test(String(l.msg)));
+  }
+}
+
+export interface Harness {
+  centra: EmulatorHandle<CentraState>;
+  klaviyo: Awaited<ReturnType<typeof startKlaviyoEmulator>>;
+  rule: Awaited<ReturnType<typeof startRuleEmulator>>;
+  dataset: Dataset;
+  service: RunningService;
+  config: Config;
+  logs: LogCapture;
+  auth: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** Store 1 (Centra emulator's wholesale store) → Klaviyo emulator; store 2 (DTC) → Rule emulator. */
+export function harnessConfig(urls: { centra: string; klaviyo: string; rule: string }, dir: string, centra: Record<string, unknown> = {}, server: Record<string, unknown> = {}): Config {
+  return parseConfig({
+    stores: [
+      {
+        id: 1, name: 'Showroom', kind: 'wholesale', language: 'en',
+        urls: { showroom: 'http://showroom.example', company: 'http://brand.example' },
+        trackingUrl: 'https://track.example/?n={trackingNumber}',
+        emails: { orderConfirmationTo: 'both', shipmentConfirmationTo: 'both' },
+        plugins: [{ name: 'klaviyo', esp: 'klaviyo', apiKey: 'klaviyo-test-key', baseUrl: urls.klaviyo }],
+      },
+      {
+        id: 2, name: 'Webshop', kind: 'dtc', language: 'sv-SE',
+        plugins: [{ name: 'rule-dtc', esp: 'rule', apiKey: 'rule-test-key', baseUrl: urls.rule }],
+      },
+    ],
+    storage: { sqlitePath: `${dir}/bridge.sqlite` },
+    delivery: { timeoutMs: 2_000, retry: { baseMs: 50, factor: 2, capMs: 400 }, pollMs: 20, leaseMs: 10_000 },
+    server: { host: '127.0.0.1', port: 0, webhookSecrets: [SECRET, OLD_SECRET], adminToken: ADMIN, maxBodyBytes: 64 * 1024, ...server },
+    centra: { url: `${urls.centra}/graphql`, token: 'centra-test-token', timeoutMs: 5_000, ...centra },
+  });
+}
+
+export async function startHarness(opts: { orders?: number; centra?: Record<string, unknown>; server?: Record<string, unknown>; service?: StartServiceOptions } = {}): Promise<Harness> {
+  const dataset = generateDataset({ seed: 7, orders: opts.orders ?? 40 });
+  const [centra, klaviyo, rule] = await Promise.all([startCentraEmulator({ dataset }), startKlaviyoEmulator(), startRuleEmulator()]);
+  const tmp = tempDir();
+  const config = harnessConfig({ centra: centra.url, klaviyo: klaviyo.url, rule: rule.url }, tmp.dir, opts.centra, opts.server);
+  const logs = new LogCapture();
+  const service = await startService(config, {
+    logDestination: logs,
+    logLevel: 'debug',
+    processor: { retryBaseMs: 50, retryCapMs: 300, pollMs: 50 },
+    ...opts.service,
+  });
+  return {
+    centra, klaviyo, rule, dataset, service, config, logs,
+    auth: { authorization: `Bearer ${ADMIN}` },
+    async close() {
+      await service.close();
+      await Promise.all([centra.close(), klaviyo.close(), rule.close()]);
+      tmp.remove();
+    },
+  };
+}
+
+export async function api(h: Harness, method: string, path: string, body?: unknown, headers: Record<string, string> = h.auth): Promise<{ status: number; json: any; text: string }> {
+  const res = await fetch(`${h.service.url}${path}`, {
+    method,
+    headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text };
+}
+
+export async function inboxRows(h: Harness): Promise<number> {
+  const c = await h.service.inbox.counts();
+  return c.pending + c.retry + c.processed + c.failed;
+}
+
+/** Deliveries to the ESP emulators not yet delivered nor dead (fallback smtp has no server here). */
+export async function espBacklog(h: Harness): Promise<number> {
+  const counts = await h.service.bridge.outbox.countsByStateAndEsp();
+  return counts.filter((c) => c.esp !== 'smtp' && c.status !== 'delivered' && c.status !== 'dead').reduce((n, c) => n + c.count, 0);
+}
