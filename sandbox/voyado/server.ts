@@ -63,6 +63,8 @@ export class VoyadoState extends EmulatorStateBase {
   orders: VoyadoCall[] = [];
   triggers: Array<VoyadoCall & { triggerId: string; contactId: string }> = [];
   receipts: VoyadoCall[] = [];
+  /** Partial updates of contacts (POST /api/v2/contacts/{id}), in order. */
+  contactUpdates: Array<VoyadoCall & { contactId: string }> = [];
   private receiptIds = new Set<string>();
   promotions = new Map<string, VoyadoPromotion>();
   redemptions: Array<{ receivedAt: string; id: string; contactId: string; channel: string }> = [];
@@ -86,6 +88,7 @@ export class VoyadoState extends EmulatorStateBase {
     this.orders = [];
     this.triggers = [];
     this.receipts = [];
+    this.contactUpdates = [];
     this.receiptIds.clear();
     this.promotions.clear();
     this.redemptions = [];
@@ -104,6 +107,7 @@ export class VoyadoState extends EmulatorStateBase {
       orders: this.orders,
       triggers: this.triggers,
       receipts: this.receipts,
+      contactUpdates: this.contactUpdates,
       promotions: [...this.promotions.values()],
       redemptions: this.redemptions,
       missingUserAgent: this.missingUserAgent,
@@ -285,6 +289,21 @@ export function handleVoyado(state: VoyadoState, req: EmulatorRequest): Emulator
   if (req.method === 'GET' && (m = /^\/api\/v[23]\/contacts\/([0-9a-fA-F-]{8,})$/.exec(path))) {
     const c = state.contacts.get(m[1]);
     return c ? { status: 200, body: contactView(c) } : voyadoError(404, 'ContactNotFound', 'No such contact.');
+  }
+  if (req.method === 'POST' && (m = /^\/api\/v[23]\/contacts\/([0-9a-fA-F-]{8,})$/.exec(path))) {
+    // Partial update: given attributes overwrite (empty and null too); contactType moves the contact to that type.
+    const c = state.contacts.get(m[1]);
+    if (!c) return voyadoError(404, 'ContactNotFound', 'No such contact.');
+    if (!isObject(body)) return voyadoError(400, 'InvalidContact', 'The body must be a JSON object of attributes.');
+    const { contactType: ct, ...attributes } = body;
+    if (ct !== undefined) {
+      const known = [...state.contactTypes].find((t) => t.toLowerCase() === String(ct).toLowerCase());
+      if (!known) return voyadoError(400, 'InvalidContactType', `Contact type "${String(ct)}" does not exist.`);
+      c.contactType = known;
+    }
+    Object.assign(c.attributes, attributes);
+    state.contactUpdates.push({ receivedAt, body, contactId: c.id });
+    return { status: 200, body: contactView(c) };
   }
   if (req.method === 'POST' && path === '/api/v2/orders') {
     if (!isObject(body)) return voyadoError(400, 'InvalidOrder', 'The body must be a JSON object.');

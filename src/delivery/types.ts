@@ -1,5 +1,5 @@
 // What the pipeline hands to delivery, and what a transport answers. Nothing here knows an ESP.
-import type { EmailType, EspName, Recipient } from '../emails/catalog.ts';
+import type { EmailType, EspName, Recipient, SyncKind } from '../emails/catalog.ts';
 
 /** An HTTP request as stored in the outbox: no secrets in it (the transport adds them at send time). */
 export interface OutgoingRequest {
@@ -14,7 +14,8 @@ export interface OutgoingRequest {
 export interface PlannedDelivery {
   /** Stable idempotency key: the same Centra event always yields the same id. */
   id: string;
-  emailType: EmailType;
+  /** The email, or an Engage sync operation (SyncKind). */
+  emailType: EmailType | SyncKind;
   recipient: Recipient;
   to: string;
   /** Name of the plugin in the config (`fallback` for smtp). */

@@ -8,6 +8,7 @@ import { decideEmails } from '../emails/decide.ts';
 import { espPluginFor } from '../esp/registry.ts';
 import { buildFallbackEmail } from '../esp/smtp/plugin.ts';
 import { selectPlugin } from '../routing/select-plugin.ts';
+import { planEngageSync } from '../engage/plan.ts';
 
 export function storeIdOf(event: CentraEvent): number {
   switch (event.type) {
@@ -37,5 +38,6 @@ export function planEvent(event: CentraEvent, config: Config): Plan {
       deliveries.push({ ...common, plugin: 'fallback', esp: 'smtp', request: buildFallbackEmail(intent, store, route.language) });
     }
   }
+  deliveries.push(...planEngageSync(event, store));
   return { deliveries, skipped };
 }

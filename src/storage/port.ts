@@ -1,7 +1,7 @@
 // The storage port of the delivery engine. Every method returns a Promise so that a
 // PostgreSQL adapter can implement it without any change to the engine; the embedded
 // SQLite adapter simply answers synchronously inside a resolved Promise.
-import type { EmailType, EspName, Recipient } from '../emails/catalog.ts';
+import type { EmailType, EspName, Recipient, SyncKind } from '../emails/catalog.ts';
 import type { OutgoingRequest } from '../delivery/types.ts';
 
 export const DELIVERY_STATUSES = ['pending', 'in_flight', 'delivered', 'retry_scheduled', 'dead'] as const;
@@ -14,7 +14,7 @@ export const ACTIVE_STATUSES: readonly DeliveryStatus[] = ['pending', 'retry_sch
 export interface NewDelivery {
   id: string;
   eventId: string;
-  emailType: EmailType;
+  emailType: EmailType | SyncKind;
   recipient: Recipient;
   to: string;
   plugin: string;
@@ -77,7 +77,7 @@ export interface FinishArgs {
 export interface DeliveryFilter {
   status?: DeliveryStatus;
   esp?: EspName;
-  emailType?: EmailType;
+  emailType?: EmailType | SyncKind;
   limit?: number;
   offset?: number;
 }

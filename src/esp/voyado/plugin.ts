@@ -11,6 +11,8 @@ import { DEFAULT_INVOICE_MESSAGE } from '../../emails/invoice-message.ts';
 import { shipmentShippingTax } from '../../emails/shipping.ts';
 import { toggledName, type EspPlugin, type MapContext } from '../plugin.ts';
 import * as P from './payload.ts';
+import { engageSettingsSchema } from '../../engage/settings.ts';
+import { ensureContactDirective } from '../../engage/contact-type.ts';
 
 export const USER_AGENT = 'centra-esp-bridge/0.1';
 
@@ -28,6 +30,8 @@ export const voyadoSettingsSchema = z
     deliveryType: z.string().default('ship from warehouse'),
     /** Contact type given to contacts the bridge has to create before a custom trigger. */
     newContactType: z.string().default('Member'),
+    /** Voyado Engage DTC sync (contacts, receipts, promotions): off unless configured (src/engage/, docs/engage.md). */
+    engage: engageSettingsSchema,
   })
   .strict();
 export type VoyadoSettings = z.infer<typeof voyadoSettingsSchema>;
@@ -62,7 +66,7 @@ function triggerName(emailType: EmailType, _recipient: Recipient, storeKind: Sto
   return toggledName(s.emails[emailType], defaultName(emailType, storeKind));
 }
 
-function storeExternalId(order: Order, s: VoyadoSettings): string {
+export function storeExternalId(order: Pick<Order, 'market'>, s: Pick<VoyadoSettings, 'storeExternalId'>): string {
   if (s.storeExternalId !== 'market') return s.storeExternalId;
   return (order.market?.name ?? '').replace(/\s+/g, '');
 }
@@ -115,12 +119,11 @@ function buildRequest(intent: EmailIntent, s: VoyadoSettings, ctx: MapContext): 
   const url = isOrderEmail(intent.emailType)
     ? `${base}/api/v2/orders`
     : `${base}/api/v2/automation/customTriggers/${encodeURIComponent(name)}/triggerByContactId/{contactId}`;
-  return {
-    method: 'POST',
-    url,
-    headers: { apikey: REDACTED, 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': USER_AGENT },
-    body: body(intent, name, s, ctx),
-  };
+  const headers: Record<string, string> = { apikey: REDACTED, 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': USER_AGENT };
+  // Engage DTC: the transport makes sure the recipient exists as a contact before the order call (docs/engage.md).
+  const ensure = isOrderEmail(intent.emailType) ? ensureContactDirective(intent, s, storeExternalId) : null;
+  if (ensure) Object.assign(headers, ensure);
+  return { method: 'POST', url, headers, body: body(intent, name, s, ctx) };
 }
 
 export const voyadoPlugin: EspPlugin<VoyadoSettings> = {

@@ -16,6 +16,9 @@ import {
   type TransportOptions,
 } from '../../delivery/http.ts';
 import { ContactIdCache } from './transport-contacts.ts';
+import { ENGAGE_DIRECTIVE_HEADER, parseDirective } from '../../engage/contact-type.ts';
+import type { EngageContactMap } from '../../engage/contact-map.ts';
+import { ensureContact, type EngageStepContext } from './transport-engage.ts';
 
 /** Voyado's error body (shape unconfirmed) → "errorCode: message". */
 export function voyadoErrorText(body: string, status: number): string {
@@ -44,7 +47,13 @@ export interface VoyadoCredentials {
 /** What the contact step came to: an id to use, or the outcome to report instead. */
 type ContactStep = { id: string; note: string } | { outcome: SendOutcome };
 
-export function createVoyadoTransport(opts: TransportOptions & { cacheSize?: number }): Transport {
+/** A repeat cannot double it (receipts: uniqueReceiptId; redeem: 409 PromotionAlreadyRedeemed; contacts: looked up first). */
+function notAmbiguous(o: SendOutcome): SendOutcome {
+  if (o.kind === 'transient') delete o.ambiguous;
+  return o;
+}
+
+export function createVoyadoTransport(opts: TransportOptions & { cacheSize?: number; contacts?: EngageContactMap | null }): Transport {
   const agents: HttpAgents = createAgents();
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
@@ -54,6 +63,22 @@ export function createVoyadoTransport(opts: TransportOptions & { cacheSize?: num
     if (!c) caches.set(plugin, (c = new ContactIdCache(opts.cacheSize ?? 1000)));
     return c;
   };
+
+  // One contact step at a time per (plugin, email) in this process: two events of one customer must not both create it.
+  const locks = new Map<string, Promise<unknown>>();
+  function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = locks.get(key) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    locks.set(key, tail);
+    void tail.then(() => {
+      if (locks.get(key) === tail) locks.delete(key);
+    });
+    return run;
+  }
 
   function call(method: 'GET' | 'POST', url: string, headers: Record<string, string>, body: unknown, signal: AbortSignal): Promise<HttpResult> {
     return httpExchange({ method, url, headers, body: body === undefined ? undefined : JSON.stringify(body) }, { timeoutMs, signal, agents });
@@ -103,16 +128,50 @@ export function createVoyadoTransport(opts: TransportOptions & { cacheSize?: num
       const creds = opts.credentials(delivery.plugin) as VoyadoCredentials;
       const secrets = [creds.apiKey];
       const r = delivery.request;
-      const headers: Record<string, string> = withoutHeaders(r.headers, ['apikey', 'content-type', 'content-length']);
+      const headers: Record<string, string> = withoutHeaders(r.headers, ['apikey', 'content-type', 'content-length', ENGAGE_DIRECTIVE_HEADER]);
       headers.apikey = creds.apiKey;
       headers['content-type'] = 'application/json';
       if (!Object.keys(headers).some((k) => k.toLowerCase() === 'user-agent')) headers['user-agent'] = userAgent;
-      if (!PLACEHOLDER.test(r.url)) {
-        return mapVoyadoResult(await call(r.method, r.url, headers, r.body, signal), new Date(), secrets);
-      }
       const apiAt = r.url.indexOf('/api/');
       const base = apiAt >= 0 ? r.url.slice(0, apiAt) : new URL(r.url).origin;
       const cache = cacheFor(delivery.plugin);
+      const directive = parseDirective(r.headers);
+      const kind = delivery.emailType;
+      if (kind === 'engage_contact' || kind === 'engage_receipt' || kind === 'engage_redeem' || directive) {
+        const ctx: EngageStepContext = {
+          base,
+          plugin: delivery.plugin,
+          call: (method, url, body) => call(method, url, headers, body, signal),
+          secrets,
+          cache,
+          contacts: opts.contacts ?? null,
+          outcomeOf: (res) => mapVoyadoResult(res, new Date(), secrets),
+          errorText: voyadoErrorText,
+        };
+        if (kind === 'engage_contact') {
+          if (!directive) return { kind: 'permanent', error: 'contact upsert without its directive' };
+          const step = await serialized(`${delivery.plugin}|${(directive.attributes.email ?? '').toLowerCase()}`, () => ensureContact(ctx, directive, r.body as Record<string, unknown>));
+          return 'outcome' in step ? notAmbiguous(step.outcome) : { kind: 'delivered', status: 200, detail: `${step.note} (${step.id})` };
+        }
+        let note = '';
+        if (directive) {
+          const step = await serialized(`${delivery.plugin}|${(directive.attributes.email ?? '').toLowerCase()}`, () => ensureContact(ctx, directive));
+          if ('outcome' in step) return notAmbiguous(step.outcome);
+          note = `${step.note} (${step.id})`;
+        }
+        const res = await call(r.method, r.url, headers, r.body, signal);
+        if (kind === 'engage_redeem' && res.kind === 'response' && res.status === 409 && /PromotionAlreadyRedeemed/.test(res.body)) {
+          // Redeemed already (by an earlier attempt of this delivery whose answer was lost): the goal is reached.
+          return { kind: 'delivered', status: 409, detail: 'PromotionAlreadyRedeemed: already redeemed' };
+        }
+        const outcome = mapVoyadoResult(res, new Date(), secrets);
+        const final = kind === 'engage_receipt' || kind === 'engage_redeem' ? notAmbiguous(outcome) : outcome;
+        if (!note) return final;
+        return final.kind === 'delivered' ? { ...final, detail: note } : { ...final, error: `${final.error} (${note})` };
+      }
+      if (!PLACEHOLDER.test(r.url)) {
+        return mapVoyadoResult(await call(r.method, r.url, headers, r.body, signal), new Date(), secrets);
+      }
       const email = delivery.to.trim().toLowerCase();
       let cached = cache.get(email);
       for (let attempt = 0; attempt < 2; attempt++) {
