@@ -80,15 +80,14 @@ await bridge.outbox.enqueue(r, 'bench');
 await bridge.outbox.enqueue(v, 'bench');
 console.log(`queued ${k.length} Klaviyo, ${r.length} Rule, ${v.length} Voyado deliveries; draining…`);
 
-const started = performance.now();
+const started = Date.now();
 bridge.worker.start();
-let klaviyoDone = 0;
-// The Klaviyo lane is done when the store says so (no emulator polling in the measured loop).
-const klaviyoLane = async () => (await bridge.outbox.countsByStateAndEsp()).filter((c) => c.esp === 'klaviyo' && c.status !== 'delivered' && c.status !== 'dead').length === 0;
-while (!(await klaviyoLane())) await new Promise((res) => setTimeout(res, 100));
-klaviyoDone = performance.now();
 await bridge.worker.drain({ timeoutMs: 600_000 });
-const seconds = (klaviyoDone - started) / 1000;
+// The Klaviyo lane's time: from the worker's start to its last delivery, as the store recorded it.
+const lastDelivered = (bridge.store as unknown as { db: { prepare(sql: string): { get(): { t: number } } } }).db
+  .prepare("SELECT max(delivered_at) AS t FROM deliveries WHERE esp = 'klaviyo'")
+  .get().t;
+const seconds = (lastDelivered - started) / 1000;
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 

@@ -3,9 +3,9 @@
 //
 // Pacing: an ESP counting "N per window W" (fixed or sliding) accepts at most N in ANY
 // window of length W. A bucket of capacity C refilled at rate R lets through at most
-// C + R·W in such a window, so we refill at (N − C)/W with a small C (2 % of N, at least 1).
-// The start is a trickle of at most C, never a burst of N, and the long-run rate is
-// (N − C)/N ≈ 98 % of the limit — without a single 429.
+// C + R·W in such a window, so we refill at (N − C − m)/W with a small C (2 % of N, at least
+// 1) and a margin m (2 %, at least 1) for timing jitter. The start is a trickle of at most C,
+// never a burst of N, and the long-run rate is (N − C − m)/N ≈ 96 % of the limit — without a 429.
 import { systemClock, type Clock } from './clock.ts';
 
 export interface RateSpec {
@@ -25,7 +25,11 @@ class TokenBucket {
   constructor(spec: RateSpec, now: number) {
     if (!(spec.limit > 0) || !(spec.intervalMs > 0)) throw new Error(`invalid rate ${JSON.stringify(spec)}`);
     this.capacity = Math.max(1, Math.floor(spec.burst ?? spec.limit * 0.02));
-    const refillPerInterval = Math.max(spec.limit - this.capacity, spec.limit * 0.5);
+    // A margin of 2 % (at least one request) absorbs timing jitter between our clock and the
+    // ESP's window: requests delayed on their way (a GC pause, a busy event loop) arrive closer
+    // together than they were granted.
+    const margin = Math.max(1, Math.ceil(spec.limit * 0.02));
+    const refillPerInterval = Math.max(spec.limit - this.capacity - margin, spec.limit * 0.5);
     this.perMs = refillPerInterval / spec.intervalMs;
     this.tokens = this.capacity;
     this.last = now;

@@ -143,7 +143,10 @@ export function createWorker(options: WorkerOptions): Worker {
           continue;
         }
         const free = this.limits.concurrency - this.inFlight;
-        if (free <= 0) {
+        // Claim in batches: with sends in flight, wait until half the slots are free rather than
+        // claiming one row per finished send (each claim is a write transaction).
+        const worthClaiming = Math.max(1, Math.floor(Math.min(batchSize, this.limits.concurrency) / 2));
+        if (free <= 0 || (this.inFlight > 0 && free < worthClaiming)) {
           await this.nap(pollMs);
           continue;
         }

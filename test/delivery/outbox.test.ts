@@ -41,11 +41,13 @@ test('enqueue is idempotent: the same ids twice yield one row each', async () =>
 test('migrations are recorded and not applied twice', async () => {
   const t = tempStore();
   try {
-    const rows = t.store.db.prepare('SELECT version FROM schema_migrations').all();
-    assert.deepEqual(rows, [{ version: 1 }]);
+    const { MIGRATIONS } = await import('../../src/storage/sqlite/migrations.ts');
+    const all = MIGRATIONS.map((m) => ({ version: m.version }));
+    const rows = t.store.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
+    assert.deepEqual(rows, all);
     const { openSqliteStore } = await import('../../src/storage/sqlite/store.ts');
     const again = openSqliteStore({ path: t.path });
-    assert.deepEqual(again.db.prepare('SELECT version FROM schema_migrations').all(), [{ version: 1 }]);
+    assert.deepEqual(again.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), all);
     assert.equal(again.db.pragma('journal_mode', { simple: true }), 'wal');
     await again.close();
   } finally {

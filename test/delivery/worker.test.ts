@@ -171,7 +171,7 @@ test('lane isolation: a lane hanging until timeout does not slow another lane', 
     transports: [hanging, fine],
     policy: fastPolicy,
     pollMs: 20,
-    limits: { esp: { rule: { attemptTimeoutMs: 3000, concurrency: 2 }, klaviyo: { rates: [] } } },
+    limits: { esp: { rule: { attemptTimeoutMs: 6_000, concurrency: 2 }, klaviyo: { rates: [] } } },
   });
   try {
     await createOutbox(t.store).enqueue([
@@ -179,7 +179,7 @@ test('lane isolation: a lane hanging until timeout does not slow another lane', 
       ...Array.from({ length: 200 }, (_, i) => planned(`k${i}`)),
     ], 'ev');
     worker.start();
-    await waitFor(() => fine.calls.length === 200, 2500, 'klaviyo lane drained while rule hangs');
+    await waitFor(() => fine.calls.length === 200, 5_000, 'klaviyo lane drained while rule hangs');
     assert.equal(hanging.calls.length, 2, 'rule lane stuck at its own concurrency');
     const pending = (await t.store.listDeliveries({ esp: 'rule' })).filter((r) => r.status !== 'delivered');
     assert.equal(pending.length, 6);

@@ -182,7 +182,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): DeliveryStore
   const insertAttempt = db.prepare(`
     INSERT INTO delivery_attempts (delivery_id, attempt, worker_id, started_at, finished_at, outcome, status, error, duration_ms)
     VALUES (@deliveryId, @attempt, @workerId, @startedAt, @finishedAt, @outcome, @status, @error, @durationMs)`);
-  const finish = db.transaction((a: FinishArgs): boolean => {
+  const finishOne = (a: FinishArgs): boolean => {
     let changes: number;
     const base = { id: a.id, owner: a.owner, now: a.now, lastStatus: a.lastStatus };
     if (a.next.status === 'delivered') {
@@ -194,7 +194,22 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): DeliveryStore
     }
     insertAttempt.run(changes > 0 ? a.attempt : { ...a.attempt, outcome: a.next.status === 'delivered' ? 'delivered' : 'lease_lost' });
     return changes > 0;
-  });
+  };
+  // Group commit: the outcomes that arrive in one turn of the event loop are written in one
+  // transaction (one WAL append instead of one per delivery). The caller's promise resolves
+  // only after its transaction committed.
+  const finishAll = db.transaction((batch: FinishArgs[]) => batch.map(finishOne));
+  let pendingFinishes: { args: FinishArgs; resolve(v: boolean): void; reject(e: unknown): void }[] = [];
+  const flushFinishes = () => {
+    const batch = pendingFinishes;
+    pendingFinishes = [];
+    try {
+      const results = finishAll.immediate(batch.map((b) => b.args));
+      batch.forEach((b, i) => b.resolve(results[i]));
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
+  };
 
   const release = db.prepare(`
     UPDATE deliveries
@@ -247,8 +262,10 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): DeliveryStore
       }) as Row[];
       return rows.map(toDelivery).sort((x, y) => x.createdAt - y.createdAt || (x.id < y.id ? -1 : 1));
     },
-    async finishAttempt(a) {
-      return finish.immediate(a);
+    finishAttempt(a) {
+      return new Promise<boolean>((resolve, reject) => {
+        if (pendingFinishes.push({ args: a, resolve, reject }) === 1) setImmediate(flushFinishes);
+      });
     },
     async releaseClaim(id, owner, nextAttemptAt, now) {
       return release.run({ id, owner, nextAttemptAt, now }).changes > 0;
@@ -297,6 +314,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): DeliveryStore
     async close() {
       if (closed) return;
       closed = true;
+      if (pendingFinishes.length) flushFinishes();
       db.close();
     },
   };
