@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../config/errors.ts';
 import { previewCommand } from './preview.ts';
 import { checkConfigCommand } from './check-config.ts';
+import { demoCommand } from './demo.ts';
 import { DEFAULT_CONFIG, deliveriesCommand, replayCommand, workerCommand } from './operations.ts';
 
 export async function main(argv: string[]): Promise<void> {
@@ -12,6 +13,14 @@ export async function main(argv: string[]): Promise<void> {
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s) });
+
+  program
+    .command('demo')
+    .description('start the sandbox (Centra, Klaviyo, Rule, Voyado, SMTP emulators) and the service on loopback, play 200+ orders of events, summarize')
+    .option('--orders <n>', 'orders to generate (default 220)')
+    .option('--seed <n>', 'data generator seed (default 7)')
+    .option('--dir <dir>', 'where to keep the store and the received emails (default: a new temporary folder)')
+    .action((opts: { orders?: string; seed?: string; dir?: string }) => demoCommand(opts));
 
   program
     .command('preview')
