@@ -17,6 +17,8 @@ import { rowsOf, type Ingest } from '../ingest/ingest.ts';
 import { ObjectNotFoundError, sendManualEmail } from '../ingest/manual.ts';
 import type { Processor } from '../ingest/processor.ts';
 import type { Logger } from '../log.ts';
+import { contactMapOf } from '../engage/contact-map.ts';
+import { promotionsRoute } from '../engage/promotions-route.ts';
 import { fail, kindOfStatus, ok, send, type ApiResult } from './errors.ts';
 import type { ServiceMetrics } from './metrics.ts';
 
@@ -153,6 +155,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/metrics', async (_req, reply) => {
     const text = await metrics.registry.metrics();
     return reply.header('content-type', metrics.registry.contentType).send(text);
+  });
+
+  // --- Engage promotions for the storefront, behind its own token (src/engage/promotions-route.ts, docs/engage.md).
+  await app.register(promotionsRoute, {
+    config: bridge.config,
+    contacts: contactMapOf(bridge.store),
+    adminToken: deps.adminToken,
+    customerEmail: async (id) => (await centra.fetchSnapshot({ type: 'customer', id }))?.email ?? null,
   });
 
   // --- Everything under /api: bearer admin token.

@@ -154,12 +154,15 @@ export function createVoyadoTransport(opts: TransportOptions & { cacheSize?: num
           return 'outcome' in step ? notAmbiguous(step.outcome) : { kind: 'delivered', status: 200, detail: `${step.note} (${step.id})` };
         }
         let note = '';
+        let body = r.body;
         if (directive) {
           const step = await serialized(`${delivery.plugin}|${(directive.attributes.email ?? '').toLowerCase()}`, () => ensureContact(ctx, directive));
           if ('outcome' in step) return notAmbiguous(step.outcome);
           note = `${step.note} (${step.id})`;
+          // A receipt goes to the very contact just ensured (a carried contactId may be stale; an email may match several).
+          if (kind === 'engage_receipt' && body && typeof body === 'object') body = { ...(body as Record<string, unknown>), contact: { matchKey: step.id, matchKeyType: 'contactId' } };
         }
-        const res = await call(r.method, r.url, headers, r.body, signal);
+        const res = await call(r.method, r.url, headers, body, signal);
         if (kind === 'engage_redeem' && res.kind === 'response' && res.status === 409 && /PromotionAlreadyRedeemed/.test(res.body)) {
           // Redeemed already (by an earlier attempt of this delivery whose answer was lost): the goal is reached.
           return { kind: 'delivered', status: 409, detail: 'PromotionAlreadyRedeemed: already redeemed' };
