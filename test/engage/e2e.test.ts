@@ -178,3 +178,27 @@ test('promotion on an unpaid or failed-payment order, or one not yet shipped: no
     assert.equal((await bridge.outbox.listDeliveries({ emailType: 'engage_redeem' })).length, 0);
   });
 });
+
+test('a redeem whose answer is lost (timeout after Engage acted): retried, 409 PromotionAlreadyRedeemed counts as delivered, one redemption', async () => {
+  const v = await startVoyadoEmulator();
+  const tmp = tempDir();
+  const bridge = openBridge(dtcConfig(v.url, { syncContacts: 'registered', promotions: { enabled: true } }, path.join(tmp.dir, 'b.sqlite'), { timeoutMs: 300 }));
+  try {
+    const contact = v.state.seedContact({ email: 'lost@example.com' });
+    const promo = v.state.seedPromotion({ contactId: contact.id });
+    const event = shipmentEvent({ number: 9201, customer: { id: 81, email: 'lost@example.com', isRegistered: false }, promotionId: promo.id });
+    event.context.sendEmailToClient = false; // only the redeem goes out
+    const r = await fetch(`${v.url}/__control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'hang', count: 1, afterProcessing: true }) });
+    assert.equal(r.status, 200);
+    await deliver(bridge, event);
+    const row = (await bridge.outbox.getDelivery('2:engage_redeem:order-9201'))!;
+    assert.equal(row.status, 'delivered', row.lastError ?? '');
+    assert.equal(row.attempts, 2);
+    assert.equal(row.lastStatus, 409);
+    assert.equal(v.state.redemptions.length, 1);
+  } finally {
+    await bridge.close();
+    await v.close();
+    tmp.remove();
+  }
+});

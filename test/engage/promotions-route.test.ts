@@ -1,0 +1,63 @@
+// GET /api/promotions through fastify's inject, with real HTTP from the route to the Voyado emulator.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import Fastify from 'fastify';
+import { startVoyadoEmulator } from '../../sandbox/index.ts';
+import { memoryContactMap } from '../../src/engage/contact-map.ts';
+import { centraVoucherFor, promotionsRoute } from '../../src/engage/promotions-route.ts';
+import { dtcConfig } from './fixtures.ts';
+
+test('centraVoucherFor: externalId, then the EXTERNALOFFER code, then promotionId; else the code itself', () => {
+  const ecom = (value: string) => [{ type: 'ECOM', valueType: 'EXTERNALOFFER', value }];
+  const vouchers = { EXT: 'V-EXT', CODE: 'V-CODE', TPL: 'V-TPL' };
+  assert.equal(centraVoucherFor({ externalId: 'EXT', promotionId: 'TPL', redemptionChannels: ecom('CODE') }, vouchers), 'V-EXT');
+  assert.equal(centraVoucherFor({ externalId: null, promotionId: 'TPL', redemptionChannels: ecom('CODE') }, vouchers), 'V-CODE');
+  assert.equal(centraVoucherFor({ promotionId: 'TPL', redemptionChannels: ecom('OTHER') }, vouchers), 'V-TPL');
+  assert.equal(centraVoucherFor({ redemptionChannels: ecom('RAW-CODE') }, vouchers), 'RAW-CODE');
+  assert.equal(centraVoucherFor({ redemptionChannels: [{ type: 'ECOM', valueType: 'PERCENT', value: 10 }] }, vouchers), null);
+});
+
+test('GET /api/promotions by email and by customerId (remembered contact, or the Centra snapshot); token; errors', async () => {
+  const v = await startVoyadoEmulator();
+  const app = Fastify();
+  try {
+    const config = dtcConfig(v.url, { syncContacts: 'all', promotions: { enabled: true, vouchers: { WINTER: 'CENTRA-WINTER' }, storefrontToken: 'shop-token' } });
+    const contacts = memoryContactMap();
+    const anna = v.state.seedContact({ email: 'anna@example.com' });
+    const bo = v.state.seedContact({ email: 'bo@example.com' });
+    const winter = v.state.seedPromotion({ contactId: anna.id, externalId: 'WINTER', name: 'Winter', redemptionChannels: [{ type: 'ECOM', valueType: 'PERCENT', value: 15 }] });
+    v.state.seedPromotion({ contactId: anna.id, name: 'In store only', redemptionChannels: [{ type: 'POS', valueType: 'PERCENT', value: 10 }] });
+    v.state.seedPromotion({ contactId: anna.id, name: 'Used', redeemed: true, redeemedOn: new Date().toISOString() });
+    v.state.seedPromotion({ contactId: anna.id, name: 'Expired', expiresOn: '2020-01-01T00:00:00Z' });
+    const offer = v.state.seedPromotion({ contactId: bo.id, name: 'Offer', redemptionChannels: [{ type: 'ECOM', valueType: 'EXTERNALOFFER', value: 'BO-CODE' }] });
+    await contacts.put({ plugin: 'engage', customerId: 1, email: 'anna@example.com', contactId: anna.id, contactType: 'Member' });
+    await app.register(promotionsRoute, { config, contacts, customerEmail: async (id) => (id === 2 ? 'bo@example.com' : null), adminToken: 'admin' });
+    const get = (q: string, token = 'shop-token') => app.inject({ method: 'GET', url: `/api/promotions?${q}`, headers: { authorization: `Bearer ${token}` } });
+
+    const byEmail = await get('email=anna%40example.com');
+    assert.equal(byEmail.statusCode, 200, byEmail.body);
+    assert.equal(byEmail.json().contactId, anna.id);
+    assert.deepEqual(byEmail.json().promotions, [
+      { id: winter.id, promotionId: winter.promotionId, externalId: 'WINTER', type: 'Multichannel', name: 'Winter', heading: null, description: null, expiresOn: null, ecom: { valueType: 'PERCENT', value: 15 }, centraVoucher: 'CENTRA-WINTER' },
+    ]);
+    const byCustomer = await get('customerId=1');
+    assert.deepEqual(byCustomer.json().promotions.map((p: any) => p.id), [winter.id]);
+    const viaCentra = await get('customerId=2&store=2');
+    assert.deepEqual(viaCentra.json().promotions.map((p: any) => [p.id, p.centraVoucher]), [[offer.id, 'BO-CODE']]);
+    const unknown = await get('email=nobody%40example.com');
+    assert.deepEqual(unknown.json(), { contactId: null, promotions: [] });
+
+    assert.equal((await get('email=anna%40example.com', 'admin')).statusCode, 401, 'the storefront token is configured: the admin token is refused');
+    assert.equal((await app.inject({ method: 'GET', url: '/api/promotions?email=anna%40example.com' })).statusCode, 401);
+    assert.equal((await get('')).statusCode, 400);
+    assert.equal((await get('customerId=99')).statusCode, 404);
+    assert.equal((await get('email=anna%40example.com&store=9')).statusCode, 404);
+    assert.equal((await get('email=not-an-email')).statusCode, 400);
+    // A remembered contactId that Engage no longer knows: looked up again by email.
+    await contacts.put({ plugin: 'engage', customerId: 3, email: 'bo@example.com', contactId: '00000000-0000-4000-8000-000000000000', contactType: 'Member' });
+    assert.equal((await get('customerId=3')).json().contactId, bo.id);
+  } finally {
+    await app.close();
+    await v.close();
+  }
+});
