@@ -21,7 +21,7 @@ const FORM = 'application/x-www-form-urlencoded';
 const event = (id: number, type = 'order') => ({ type, action: 'update', id, date: '2024-03-04 10:00:00.000000' });
 
 async function hook(body: string | Buffer, headers: Record<string, string>) {
-  const res = await fetch(`${h.service.url}/webhooks/centra`, { method: 'POST', headers, body });
+  const res = await fetch(`${h.service.url}/webhooks/centra`, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
   const text = await res.text();
   let json: any;
   try {
