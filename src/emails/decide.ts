@@ -2,10 +2,11 @@
 import { createHash } from 'node:crypto';
 import type { CentraEvent } from '../centra/event-schema.ts';
 import { toBuyerObject, toCustomerObject, toInvoice, toOrder, toRefund, toShipment } from '../centra/to-domain.ts';
-import type { Order, StoreKind } from '../domain/types.ts';
+import type { Invoice, Order, StoreKind } from '../domain/types.ts';
+import { InputError } from '../config/errors.ts';
 import type { SkippedEmail } from '../delivery/types.ts';
 import type { EmailType, Recipient } from './catalog.ts';
-import type { EmailIntent, RoutingFacts, Subject } from './intent.ts';
+import { orderOf, type EmailIntent, type RoutingFacts, type Subject } from './intent.ts';
 import type { EmailSettings, SendTo } from './settings.ts';
 
 export interface Decision {
@@ -108,127 +109,163 @@ function stableKey(parts: (string | number)[], nonce?: string): string {
   return `${base}:${createHash('sha256').update(nonce).digest('hex').slice(0, 12)}`;
 }
 
-interface Decided {
+/** What an event is about: the subject, its store, and the facts routing matches on. */
+interface About {
   subject: Subject;
   subjectRef: string;
   storeId: number;
   storeKind: StoreKind;
   routing: RoutingFacts;
+}
+
+interface Decided extends About {
   candidates: Candidate[];
   message: string;
 }
 
-/** The subject and candidate emails of an automatic (not hand-made) event. */
-function automatic(event: CentraEvent, s: EmailSettings): Decided | null {
-  const ctx = event.context;
+function about(event: CentraEvent): About {
+  const ofOrder = (order: Order) => ({ storeId: order.store.id, storeKind: order.store.kind, routing: routingFactsOf(order) });
   switch (event.type) {
     case 'order': {
       const order = toOrder(event.object);
-      const common = { subject: { kind: 'order', order } as Subject, subjectRef: `order-${order.number}`, storeId: order.store.id, storeKind: order.store.kind, routing: routingFactsOf(order) };
-      if (event.action === 'create' || event.action === 'insert') return { ...common, candidates: orderReceipt(order, s), message: '' };
-      if (order.status === 'CONFIRMED') return { ...common, candidates: orderConfirmation(order, s), message: '' };
-      if (order.status === 'CANCELLED') return { ...common, candidates: cancelEmail(order, s, ctx.sendEmailToClient), message: ctx.additionalMessage ?? '' };
-      return null;
+      return { subject: { kind: 'order', order }, subjectRef: `order-${order.number}`, ...ofOrder(order) };
     }
     case 'shipment': {
       const shipment = toShipment(event.object);
-      if (!event.object.isShipped) return null;
-      const order = shipment.order;
-      return {
-        subject: { kind: 'shipment', shipment },
-        subjectRef: `shipment-${shipment.id}`,
-        storeId: order.store.id,
-        storeKind: order.store.kind,
-        routing: routingFactsOf(order),
-        candidates: shipmentEmails(order, s, ctx.sendEmailToClient),
-        message: ctx.additionalMessage ?? shipment.additionalMessage,
-      };
+      return { subject: { kind: 'shipment', shipment }, subjectRef: `shipment-${shipment.id}`, ...ofOrder(shipment.order) };
     }
     case 'return': {
-      const refunded = (event.object.refundPaymentHistory ?? []).some((p) => p.status === 'SUCCESS');
-      if (!refunded) return null;
       const refund = toRefund(event.object);
-      const order = refund.order;
-      return {
-        subject: { kind: 'refund', refund },
-        subjectRef: `return-${refund.id}`,
-        storeId: order.store.id,
-        storeKind: order.store.kind,
-        routing: routingFactsOf(order),
-        candidates: [partyCopy(order, 'refund', null)],
-        message: '',
-      };
+      return { subject: { kind: 'refund', refund }, subjectRef: `return-${refund.id}`, ...ofOrder(refund.order) };
     }
     case 'invoice': {
       const invoice = toInvoice(event.object);
-      const send = ctx.sendEmailInvoice ?? false;
-      const rep = invoice.account.salesRep;
-      return {
-        subject: { kind: 'invoice', invoice },
-        subjectRef: `invoice-${invoice.id}`,
-        storeId: invoice.store.id,
-        storeKind: invoice.store.kind,
-        routing: { pricelist: invoice.account.pricelist, market: invoice.account.market, deliveryCountry: invoice.address.country?.code ?? null, siteLanguage: null },
-        candidates: [
-          { emailType: invoice.kind, recipient: 'buyer', to: invoice.address.email || null, skip: send ? null : '"Send e-mail invoice" is No' },
-          {
-            emailType: invoice.kind,
-            recipient: 'sales_rep',
-            to: rep?.email || null,
-            skip: !send ? '"Send e-mail invoice" is No' : !ctx.salesRepCopy ? 'no sales-rep copy was asked for' : !rep ? 'the account has no sales representative' : null,
-          },
-        ],
-        message: ctx.customMessage ?? '',
-      };
+      const routing = { pricelist: invoice.account.pricelist, market: invoice.account.market, deliveryCountry: invoice.address.country?.code ?? null, siteLanguage: null };
+      return { subject: { kind: 'invoice', invoice }, subjectRef: `invoice-${invoice.id}`, storeId: invoice.store.id, storeKind: invoice.store.kind, routing };
     }
     case 'buyer': {
       const { buyer, account } = toBuyerObject(event.object);
-      const base = { subject: { kind: 'buyer', buyer, account } as Subject, subjectRef: `buyer-${buyer.id}`, storeId: event.object.store.id, storeKind: 'wholesale' as const, message: '' };
       const routing = { pricelist: account.pricelist, market: account.market, deliveryCountry: buyer.billingAddress.country?.code ?? null, siteLanguage: null };
-      if (event.action === 'password_reset') return { ...base, routing, candidates: [{ emailType: 'forgot_email', recipient: 'buyer', to: buyer.email, skip: null }] };
-      if (event.action !== 'create' && event.action !== 'insert') return null;
-      const w = s.welcomeEmail;
-      const skip = w === 'no' ? '"Welcome to Showroom" auto-send is No' : w === 'showroom_only' && ctx.createdIn !== 'showroom' ? `the buyer was created in ${ctx.createdIn ?? 'the AMS'}, and the welcome email is sent only for buyers created in Showroom` : null;
-      return { ...base, routing, candidates: [{ emailType: 'buyer_created', recipient: 'buyer', to: buyer.email, skip }] };
+      return { subject: { kind: 'buyer', buyer, account }, subjectRef: `buyer-${buyer.id}`, storeId: event.object.store.id, storeKind: 'wholesale', routing };
     }
     case 'customer': {
       const customer = toCustomerObject(event.object);
-      const base = { subject: { kind: 'customer', customer } as Subject, subjectRef: `customer-${customer.id}`, storeId: event.object.store.id, storeKind: 'dtc' as const, message: '' };
       const routing = { pricelist: event.object.pricelist ?? null, market: event.object.market ?? null, deliveryCountry: customer.billingAddress.country?.code ?? null, siteLanguage: customer.language };
-      if (event.action === 'password_reset') return { ...base, routing, candidates: [{ emailType: 'forgot_email', recipient: 'customer', to: customer.email, skip: null }] };
-      if (event.action !== 'create' && event.action !== 'insert') return null;
-      const skip = !s.accountCreated ? 'the store does not send "account created"' : !customer.isRegistered ? 'the customer is not registered (guest checkout)' : null;
-      return { ...base, routing, candidates: [{ emailType: 'buyer_created', recipient: 'customer', to: customer.email, skip }] };
+      return { subject: { kind: 'customer', customer }, subjectRef: `customer-${customer.id}`, storeId: event.object.store.id, storeKind: 'dtc', routing };
     }
   }
 }
 
-/** A hand-made send ("Send email" modal): the chosen email type to the chosen recipients. */
-function manual(event: CentraEvent, s: EmailSettings): Decided {
+function invoiceCopies(invoice: Invoice, send: boolean, salesRepCopy: boolean): Candidate[] {
+  const rep = invoice.account.salesRep;
+  const notSent = '"Send e-mail invoice" is No';
+  return [
+    { emailType: invoice.kind, recipient: 'buyer', to: invoice.address.email || null, skip: send ? null : notSent },
+    {
+      emailType: invoice.kind,
+      recipient: 'sales_rep',
+      to: rep?.email || null,
+      skip: !send ? notSent : !salesRepCopy ? 'no sales-rep copy was asked for' : !rep ? 'the account has no sales representative' : null,
+    },
+  ];
+}
+
+/** The candidate emails of an automatic event (settings apply), or null when it causes none. */
+function automatic(event: CentraEvent, a: About, s: EmailSettings): Decided | null {
+  const ctx = event.context;
+  const created = event.action === 'create' || event.action === 'insert';
+  const subject = a.subject;
+  switch (subject.kind) {
+    case 'order': {
+      const order = subject.order;
+      if (created) return { ...a, candidates: orderReceipt(order, s), message: '' };
+      if (order.status === 'CONFIRMED') return { ...a, candidates: orderConfirmation(order, s), message: '' };
+      if (order.status === 'CANCELLED') return { ...a, candidates: cancelEmail(order, s, ctx.sendEmailToClient), message: ctx.additionalMessage ?? '' };
+      return null;
+    }
+    case 'shipment': {
+      if (event.type !== 'shipment' || !event.object.isShipped) return null;
+      return { ...a, candidates: shipmentEmails(subject.shipment.order, s, ctx.sendEmailToClient), message: ctx.additionalMessage ?? subject.shipment.additionalMessage };
+    }
+    case 'refund': {
+      if (event.type !== 'return' || !(event.object.refundPaymentHistory ?? []).some((p) => p.status === 'SUCCESS')) return null;
+      return { ...a, candidates: [partyCopy(subject.refund.order, 'refund', null)], message: '' };
+    }
+    case 'invoice':
+      return { ...a, candidates: invoiceCopies(subject.invoice, ctx.sendEmailInvoice ?? false, ctx.salesRepCopy ?? false), message: ctx.customMessage ?? '' };
+    case 'buyer': {
+      const buyer = subject.buyer;
+      if (event.action === 'password_reset') return { ...a, candidates: [{ emailType: 'forgot_email', recipient: 'buyer', to: buyer.email, skip: null }], message: '' };
+      if (!created) return null;
+      const w = s.welcomeEmail;
+      const skip =
+        w === 'no'
+          ? '"Welcome to Showroom" auto-send is No'
+          : w === 'showroom_only' && ctx.createdIn !== 'showroom'
+            ? `the buyer was created in ${ctx.createdIn ?? 'the AMS'}, and the welcome email is sent only for buyers created in Showroom`
+            : null;
+      return { ...a, candidates: [{ emailType: 'buyer_created', recipient: 'buyer', to: buyer.email, skip }], message: '' };
+    }
+    case 'customer': {
+      const customer = subject.customer;
+      if (event.action === 'password_reset') return { ...a, candidates: [{ emailType: 'forgot_email', recipient: 'customer', to: customer.email, skip: null }], message: '' };
+      if (!created) return null;
+      const skip = !s.accountCreated ? 'the store does not send "account created"' : !customer.isRegistered ? 'the customer is not registered (guest checkout)' : null;
+      return { ...a, candidates: [{ emailType: 'buyer_created', recipient: 'customer', to: customer.email, skip }], message: '' };
+    }
+  }
+}
+
+/** Which subject each email type is about, for hand-made sends. */
+const SUBJECT_OF: Record<EmailType, Subject['kind'][]> = {
+  order: ['order'],
+  order_conf: ['order'],
+  cancel: ['order'],
+  shipment: ['shipment'],
+  refund: ['refund'],
+  invoice: ['invoice'],
+  creditnote: ['invoice'],
+  buyer_created: ['buyer', 'customer'],
+  forgot_email: ['buyer', 'customer'],
+};
+
+/**
+ * A hand-made send (Centra's "Send email" modal): the chosen email type to the chosen recipients,
+ * whatever the automatic settings say. The default recipient is the buyer (customer on DTC).
+ */
+function manual(event: CentraEvent, a: About): Decided {
   const m = event.context.manual!;
-  const auto = automatic({ ...event, action: m.emailType === 'forgot_email' ? 'password_reset' : 'create', context: { ...event.context, manual: undefined, sendEmailInvoice: true, sendEmailToClient: true } } as CentraEvent, s);
-  if (!auto) throw new Error(`cannot send ${m.emailType} by hand for a ${event.type}`);
-  const all = withManualRecipients(auto, m.emailType);
-  const wanted = m.recipients ?? [all.storeKind === 'dtc' ? 'customer' : 'buyer'];
+  const ctx = event.context;
+  if (!SUBJECT_OF[m.emailType].includes(a.subject.kind)) {
+    throw new InputError('cannot send this email by hand', [`${m.emailType} is about ${SUBJECT_OF[m.emailType].join(' or ')}, and this event is about ${a.subject.kind === 'refund' ? 'a return' : `a ${a.subject.kind}`}`]);
+  }
+  const subject = a.subject;
+  let candidates: Candidate[];
+  let message = ctx.additionalMessage ?? '';
+  if (subject.kind === 'invoice') {
+    candidates = invoiceCopies({ ...subject.invoice, kind: m.emailType === 'creditnote' ? 'creditnote' : 'invoice' }, true, true);
+    message = ctx.customMessage ?? '';
+  } else if (subject.kind === 'buyer') {
+    candidates = [{ emailType: m.emailType, recipient: 'buyer', to: subject.buyer.email, skip: null }];
+  } else if (subject.kind === 'customer') {
+    candidates = [{ emailType: m.emailType, recipient: 'customer', to: subject.customer.email, skip: null }];
+  } else {
+    const order = orderOf(subject)!;
+    candidates = [partyCopy(order, m.emailType, null)];
+    if (order.store.kind === 'wholesale') candidates.push(salesRepCopy(order, m.emailType, true, 'manual send'));
+    if (subject.kind === 'shipment') message = ctx.additionalMessage ?? subject.shipment.additionalMessage;
+  }
+  const wanted = m.recipients ?? [a.storeKind === 'dtc' ? 'customer' : 'buyer'];
   return {
-    ...all,
-    candidates: all.candidates
-      .filter((c) => wanted.includes(c.recipient))
-      .map((c) => ({ ...c, emailType: m.emailType, skip: c.to ? null : c.skip ?? 'no recipient address' })),
+    ...a,
+    message,
+    candidates: candidates.filter((c) => wanted.includes(c.recipient)).map((c) => ({ ...c, emailType: m.emailType })),
   };
 }
 
-/** For a hand-made send the recipients are the ones any setting could reach. */
-function withManualRecipients(d: Decided, emailType: EmailType): Decided {
-  const order = d.subject.kind === 'order' ? d.subject.order : d.subject.kind === 'shipment' ? d.subject.shipment.order : d.subject.kind === 'refund' ? d.subject.refund.order : null;
-  if (!order) return d;
-  const candidates: Candidate[] = [partyCopy(order, emailType, null)];
-  if (order.store.kind === 'wholesale') candidates.push(salesRepCopy(order, emailType, true, 'manual send'));
-  return { ...d, candidates };
-}
-
 export function decideEmails(event: CentraEvent, settings: EmailSettings): Decision {
-  const decided = event.context.manual ? manual(event, settings) : automatic(event, settings);
+  const a = about(event);
+  const decided = event.context.manual ? manual(event, a) : automatic(event, a, settings);
   if (!decided) return { intents: [], skipped: [] };
   const nonce = event.context.manual?.requestId ?? (decided.candidates.some((c) => c.emailType === 'forgot_email') ? `${event.id}@${event.date}` : undefined);
   const intents: EmailIntent[] = [];
