@@ -49,6 +49,13 @@ export interface InboxFilter {
 export interface InboxStore {
   /** Inserts all rows in one transaction; a key already stored is left untouched. Returns, per row, whether it was new. */
   insertMany(rows: readonly NewInboxEvent[]): Promise<boolean[]>;
+  /**
+   * Stores received calls as they are, one record per call, all in one transaction: the cheap
+   * durable write a webhook is acknowledged on. `expandBatches` turns them into inbox rows later.
+   */
+  appendBatches(batches: readonly (readonly NewInboxEvent[])[]): Promise<void>;
+  /** Moves the events of the oldest stored calls (at least one call, about `maxEvents` events) into inbox rows, deduplicated, in one transaction. */
+  expandBatches(maxEvents: number): Promise<{ calls: number; events: number; inserted: number }>;
   /** Due rows (pending or retry, nextAttemptAt ≤ now), oldest due first, skipping `exclude`. */
   due(now: number, limit: number, exclude?: ReadonlySet<string>): Promise<InboxEvent[]>;
   markProcessed(key: string, now: number, result: unknown): Promise<void>;
@@ -57,7 +64,7 @@ export interface InboxStore {
   get(key: string): Promise<InboxEvent | null>;
   list(filter: InboxFilter): Promise<InboxEvent[]>;
   counts(): Promise<Record<InboxStatus, number>>;
-  /** pending + retry. */
+  /** pending + retry, plus the events of stored calls not yet expanded. */
   pendingCount(): Promise<number>;
   /** Earliest nextAttemptAt of a pending/retry row, or null. */
   nextDueAt(): Promise<number | null>;

@@ -1,4 +1,8 @@
-// The front door of the inbox: turns received events into rows and stores them with group commit.
+// The front door of the inbox. Webhook calls are stored as they came, one record per call, with
+// group commit (one transaction per tick for all calls that arrived), and acknowledged once that
+// committed. An expander then moves their events into the inbox proper (dedupe, status) in small
+// chunks off the request path, and wakes the processor. Single events (direct, events queue) go
+// straight into the inbox, also with group commit, because their callers want to know if each was new.
 import type { WebhookEvent } from '../centra/webhook.ts';
 import { createGroupCommit, type GroupCommit } from './group-commit.ts';
 import type { InboxSource, InboxStore, NewInboxEvent } from './inbox.ts';
@@ -6,8 +10,12 @@ import type { InboxSource, InboxStore, NewInboxEvent } from './inbox.ts';
 export interface Ingest {
   /** Stores the rows durably (one shared transaction per tick); per row: whether it was new. */
   store(rows: readonly NewInboxEvent[]): Promise<boolean[]>;
+  /** Stores one received call's events durably as one record (one shared transaction per tick); dedupe comes later. */
+  storeCall(rows: readonly NewInboxEvent[]): Promise<void>;
+  /** Commits what waits and expands every stored call into the inbox. */
   flush(): Promise<void>;
   readonly batches: GroupCommit<NewInboxEvent, boolean>['stats'];
+  readonly calls: GroupCommit<readonly NewInboxEvent[], void>['stats'];
 }
 
 export interface IngestOptions {
@@ -15,11 +23,95 @@ export interface IngestOptions {
   maxItems?: number;
   /** Extra wait before a commit, to gather more (default 0: next event-loop turn). */
   maxDelayMs?: number;
+  /** Events moved from stored calls into the inbox per transaction (default 500: a few ms, so acknowledgements never wait long behind it). */
+  expandChunk?: number;
+  /** Called when new events reached the inbox (wake the processor). */
+  onNewEvents?: () => void;
+  onError?: (err: unknown) => void;
+  /** Expansion waits while calls arrive closer together than this (default 2 ms)… */
+  expandWhenQuietMs?: number;
+  /** …unless this many events wait (default 1,000,000; they wait on disk, not in memory)… */
+  maxBacklogEvents?: number;
+  /** …or the oldest has waited this long (default 5,000 ms). */
+  maxDeferMs?: number;
 }
 
 export function createIngest(inbox: InboxStore, opts: IngestOptions = {}): Ingest {
   const gc = createGroupCommit<NewInboxEvent, boolean>({ commit: (rows) => inbox.insertMany(rows), maxItems: opts.maxItems, maxDelayMs: opts.maxDelayMs });
-  return { store: (rows) => gc.append(rows), flush: () => gc.flush(), batches: gc.stats };
+  const calls = createGroupCommit<readonly NewInboxEvent[], void>({
+    commit: async (batches) => {
+      await inbox.appendBatches(batches);
+      return batches.map(() => undefined);
+    },
+    maxItems: Math.max(1, Math.floor((opts.maxItems ?? 5000) / 100)),
+    maxDelayMs: opts.maxDelayMs,
+  });
+  const chunk = opts.expandChunk ?? 500;
+
+  // Expansion yields to incoming calls: while calls keep arriving (a burst) it waits, so the
+  // acknowledgements get the CPU; it runs in the gaps, and regardless once the backlog is large
+  // or old. One expansion loop at a time; a call arriving meanwhile just asks for another pass.
+  const quietMs = opts.expandWhenQuietMs ?? 2;
+  const maxBacklog = opts.maxBacklogEvents ?? 1_000_000;
+  const maxDeferMs = opts.maxDeferMs ?? 5_000;
+  let lastCallAt = 0;
+  let backlog = 0;
+  let oldestWaitingSince = 0;
+  let expanding: Promise<void> | null = null;
+  let again = false;
+  let urgent = false;
+  const sleep = (ms: number) => new Promise<void>((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
+  function expandSoon(now = false): Promise<void> {
+    urgent ||= now;
+    if (expanding) {
+      again = true;
+      return expanding;
+    }
+    expanding = (async () => {
+      do {
+        again = false;
+        for (;;) {
+          // Answer pending requests first; during a burst, wait for a gap (unless flushing or behind).
+          await sleep(0);
+          while (!urgent && backlog < maxBacklog && Date.now() - lastCallAt < quietMs && Date.now() - oldestWaitingSince < maxDeferMs) await sleep(quietMs);
+          const r = await inbox.expandBatches(chunk);
+          backlog = Math.max(0, backlog - r.events);
+          if (r.inserted) opts.onNewEvents?.();
+          if (r.calls === 0) {
+            backlog = 0;
+            break;
+          }
+        }
+      } while (again);
+      urgent = false;
+    })()
+      .catch((err) => opts.onError?.(err))
+      .finally(() => {
+        expanding = null;
+      });
+    return expanding;
+  }
+  // Calls stored before a restart are expanded now.
+  void expandSoon(true);
+
+  return {
+    store: (rows) => gc.append(rows),
+    async storeCall(rows) {
+      if (!rows.length) return;
+      const now = Date.now();
+      lastCallAt = now;
+      await calls.append([rows]);
+      if (backlog === 0) oldestWaitingSince = now;
+      backlog += rows.length;
+      void expandSoon();
+    },
+    async flush() {
+      await Promise.all([gc.flush(), calls.flush()]);
+      await expandSoon(true);
+    },
+    batches: gc.stats,
+    calls: calls.stats,
+  };
 }
 
 /** The dedupe key of an event: `type:id:action:date` (as eventKeyOf for complete events). */

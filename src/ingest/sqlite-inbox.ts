@@ -66,17 +66,47 @@ export function openSqliteInbox(options: SqliteInboxOptions): InboxStore & { rea
     INSERT INTO inbox_events (key, source, type, action, object_id, date, event, status, attempts, next_attempt_at, received_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
     ON CONFLICT (key) DO NOTHING`);
-  const insertAll = db.transaction((rows: readonly NewInboxEvent[]) =>
+  const insertRows = (rows: readonly NewInboxEvent[]) =>
     rows.map(
       (r) =>
         insert.run(r.key, r.source, r.type, r.action, r.objectId, r.date, r.event === undefined ? null : JSON.stringify(r.event), r.nextAttemptAt ?? r.receivedAt, r.receivedAt, r.receivedAt)
           .changes === 1,
-    ),
-  );
+    );
+  const insertAll = db.transaction(insertRows);
   const dueStmt = db.prepare(`SELECT * FROM inbox_events WHERE ${DUE} AND next_attempt_at <= ? ORDER BY next_attempt_at, received_at LIMIT ?`);
   const processed = db.prepare(`UPDATE inbox_events SET status = 'processed', attempts = attempts + 1, updated_at = ?, processed_at = ?, last_error = NULL, result = ? WHERE key = ?`);
   const failed = db.prepare(`UPDATE inbox_events SET status = 'failed', attempts = attempts + 1, updated_at = ?, last_error = ? WHERE key = ?`);
   const retry = db.prepare(`UPDATE inbox_events SET status = 'retry', attempts = attempts + 1, updated_at = ?, next_attempt_at = ?, last_error = ? WHERE key = ?`);
+  // A stored call keeps only what identifies each event ([type, action, objectId, date]); the
+  // inbox row (key, times, status) is rebuilt when the call is expanded.
+  const insertBatch = db.prepare('INSERT INTO inbox_batches (source, received_at, events, count) VALUES (?, ?, ?, ?)');
+  const appendAll = db.transaction((batches: readonly (readonly NewInboxEvent[])[]) => {
+    for (const b of batches) {
+      if (b.length) insertBatch.run(b[0].source, b[0].receivedAt, JSON.stringify(b.map((r) => [r.type, r.action, r.objectId, r.date])), b.length);
+    }
+  });
+  const oldestBatches = db.prepare('SELECT id, count FROM inbox_batches ORDER BY id LIMIT ?');
+  const batchById = db.prepare('SELECT source, received_at, events FROM inbox_batches WHERE id = ?');
+  const deleteBatch = db.prepare('DELETE FROM inbox_batches WHERE id = ?');
+  const batchEvents = db.prepare('SELECT COALESCE(SUM(count), 0) AS n FROM inbox_batches');
+  const expand = db.transaction((maxEvents: number) => {
+    let calls = 0;
+    let events = 0;
+    let inserted = 0;
+    // Calls hold at most a few hundred events: take the oldest one by one until the budget is spent.
+    for (const b of oldestBatches.all(64) as { id: number; count: number }[]) {
+      if (calls > 0 && events + b.count > maxEvents) break;
+      const stored = batchById.get(b.id) as { source: InboxSource; received_at: number; events: string };
+      const rows = (JSON.parse(stored.events) as [string, string, string, string][]).map(
+        ([type, action, objectId, date]): NewInboxEvent => ({ key: `${type}:${objectId}:${action}:${date}`, source: stored.source, type, action, objectId, date, receivedAt: stored.received_at }),
+      );
+      for (const r of insertRows(rows)) if (r) inserted++;
+      deleteBatch.run(b.id);
+      calls++;
+      events += rows.length;
+    }
+    return { calls, events, inserted };
+  });
   const getStmt = db.prepare('SELECT * FROM inbox_events WHERE key = ?');
   const listAll = db.prepare('SELECT * FROM inbox_events ORDER BY received_at DESC, key LIMIT ? OFFSET ?');
   const listBy = db.prepare('SELECT * FROM inbox_events WHERE status = ? ORDER BY received_at DESC, key LIMIT ? OFFSET ?');
@@ -88,6 +118,12 @@ export function openSqliteInbox(options: SqliteInboxOptions): InboxStore & { rea
     db,
     async insertMany(rows) {
       return rows.length ? insertAll(rows) : [];
+    },
+    async appendBatches(batches) {
+      if (batches.length) appendAll(batches);
+    },
+    async expandBatches(maxEvents) {
+      return expand.immediate(maxEvents);
     },
     async due(now, limit, exclude) {
       const extra = exclude?.size ?? 0;
@@ -116,10 +152,11 @@ export function openSqliteInbox(options: SqliteInboxOptions): InboxStore & { rea
     async counts() {
       const out: Record<InboxStatus, number> = { pending: 0, retry: 0, processed: 0, failed: 0 };
       for (const r of countStmt.all() as { status: InboxStatus; n: number }[]) out[r.status] = r.n;
+      out.pending += (batchEvents.get() as { n: number }).n;
       return out;
     },
     async pendingCount() {
-      return (pendingStmt.get() as { n: number }).n;
+      return (pendingStmt.get() as { n: number }).n + (batchEvents.get() as { n: number }).n;
     },
     async nextDueAt() {
       return (nextDueStmt.get() as { t: number | null }).t;

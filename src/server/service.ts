@@ -62,14 +62,14 @@ export async function startService(config: Config, opts: StartServiceOptions = {
   const settings = resolveServerSettings(config, opts.env ?? process.env);
   const logger = opts.logger ?? createLogger({ name: 'esp-bridge', level: opts.logLevel ?? 'info', destination: opts.logDestination });
   const metrics = createMetrics();
+  const sqliteFile = path.resolve(opts.sqlitePath ?? config.storage.sqlitePath);
   const bridge = openBridge(config, {
     logger: logger.child({ component: 'worker' }),
-    sqlitePath: opts.sqlitePath,
+    sqlitePath: sqliteFile,
     wrapTransport: (t) => instrumentTransport(t, metrics.attemptDuration),
   });
-  const inbox = openSqliteInbox({ path: path.resolve(opts.sqlitePath ?? config.storage.sqlitePath) });
+  const inbox = openSqliteInbox({ path: sqliteFile });
   metrics.bindSources({ outbox: bridge.outbox, inbox });
-  const ingest = createIngest(inbox, opts.ingest);
   const centra = createCentraClient({ url: settings.centra.url, token: settings.centra.token, timeoutMs: settings.centra.timeoutMs, fetchImpl: opts.fetchImpl });
   const tuning = typeof opts.processor === 'object' ? opts.processor : {};
   const processor = createProcessor({
@@ -79,6 +79,11 @@ export async function startService(config: Config, opts: StartServiceOptions = {
     logger: logger.child({ component: 'processor' }),
     ...tuning,
     onOutcome: (_e, o) => metrics.inboxOutcomes.inc({ status: o.status }),
+  });
+  const ingest = createIngest(inbox, {
+    ...opts.ingest,
+    onNewEvents: () => processor.notify(),
+    onError: (err) => logger.error({ err: (err as Error).message }, 'stored webhook calls could not be expanded into the inbox; retried on the next call'),
   });
 
   let poller: EventsPoller | undefined;

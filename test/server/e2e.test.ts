@@ -23,6 +23,7 @@ test('signed webhooks in, snapshots fetched, deliveries out to the ESP emulators
   assert.equal(stats.dropped, 0);
   assert.equal(stats.delivered, Math.ceil(events.length / 100), 'every batch acknowledged');
   const distinct = new Set(events.map((e) => `${e.type}:${e.id}:${e.action}:${e.date}`)).size;
+  await h.service.ingest.flush();
   assert.equal(await inboxRows(h), distinct, 'every distinct event stored once');
 
   await waitFor(async () => (await h.service.inbox.pendingCount()) === 0 && (await espBacklog(h)) === 0, 'inbox and ESP deliveries drained', 60_000);
@@ -41,6 +42,7 @@ test('signed webhooks in, snapshots fetched, deliveries out to the ESP emulators
   // Centra retries a webhook: nothing is stored or sent twice. The old secret still works (rotation).
   const again = await createWebhookSender({ url: `${h.service.url}/webhooks/centra`, secret: OLD_SECRET }).send(events.slice(0, 150));
   assert.equal(again.delivered, 2);
+  await h.service.ingest.flush();
   assert.equal(await inboxRows(h), distinct);
   assert.equal((await h.service.inbox.pendingCount()), 0);
 

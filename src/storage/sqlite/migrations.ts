@@ -106,4 +106,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX engage_contacts_email ON engage_contacts (plugin, email);
     `,
   },
+  {
+    version: 4,
+    name: 'inbox batches',
+    sql: `
+      -- Webhook calls as received: one row per call (its events as JSON), written before the 2xx.
+      -- One row per call instead of one per event keeps the acknowledgement cheap; the ingest's
+      -- expander then moves the events into inbox_events (dedupe, status) off the request path.
+      CREATE TABLE inbox_batches (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        source      TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        events      TEXT NOT NULL,   -- JSON array of [type, action, objectId, date], compact on purpose
+        count       INTEGER NOT NULL
+      );
+    `,
+  },
 ];
