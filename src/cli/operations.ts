@@ -4,7 +4,7 @@ import { openBridge } from '../app/bridge.ts';
 import { createLogger } from '../log.ts';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../storage/port.ts';
 import { InputError } from '../config/errors.ts';
-import { ESPS, EMAIL_TYPES, type EmailType, type EspName } from '../emails/catalog.ts';
+import { ESPS, EMAIL_TYPES, SYNC_KINDS, type EmailType, type EspName, type SyncKind } from '../emails/catalog.ts';
 
 export const DEFAULT_CONFIG = process.env.ESP_BRIDGE_CONFIG ?? 'config/example.yaml';
 
@@ -40,7 +40,7 @@ export async function deliveriesCommand(opts: { config: string; status?: string;
     const rows = await bridge.outbox.listDeliveries({
       status: oneOf<DeliveryStatus>(opts.status, DELIVERY_STATUSES, '--status'),
       esp: oneOf<EspName>(opts.esp, ESPS, '--esp'),
-      emailType: oneOf<EmailType>(opts.emailType, EMAIL_TYPES, '--email-type'),
+      emailType: oneOf<EmailType | SyncKind>(opts.emailType, [...EMAIL_TYPES, ...SYNC_KINDS], '--email-type'),
       limit: opts.limit ? Number(opts.limit) : 100,
     });
     if (opts.json) {

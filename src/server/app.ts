@@ -10,7 +10,7 @@ import { CentraQueryError, CentraUnavailableError, type CentraClient } from '../
 import { parseEvent } from '../centra/parse-event.ts';
 import { parseWebhookBody, verifySignature } from '../centra/webhook.ts';
 import { describeIssues, InputError } from '../config/errors.ts';
-import { EMAIL_TYPES, ESPS } from '../emails/catalog.ts';
+import { EMAIL_TYPES, ESPS, SYNC_KINDS } from '../emails/catalog.ts';
 import { DELIVERY_STATUSES } from '../storage/port.ts';
 import { INBOX_STATUSES, type InboxStore } from '../ingest/inbox.ts';
 import { rowsOf, type Ingest } from '../ingest/ingest.ts';
@@ -45,7 +45,7 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 const deliveryQuery = z
   .object({
     status: z.enum(DELIVERY_STATUSES).optional(),
-    emailType: z.enum(EMAIL_TYPES).optional(),
+    emailType: z.enum([...EMAIL_TYPES, ...SYNC_KINDS]).optional(),
     esp: z.enum(ESPS).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     offset: z.coerce.number().int().min(0).default(0),
