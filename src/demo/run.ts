@@ -70,7 +70,16 @@ function demoConfig(urls: { centra: string; klaviyo: string; rule: string; voyad
         ...showroom,
         emails: { orderReceiptPdf: true, cancelEmailByDefault: false },
         plugins: [
-          { name: 'engage', esp: 'voyado', apiKey: 'voyado-test-key', baseUrl: urls.voyado, restrictions: { markets: ['Sweden', 'Denmark'] }, language: 'site', storeExternalId: 'market' },
+          {
+            name: 'engage',
+            esp: 'voyado',
+            apiKey: 'voyado-test-key',
+            baseUrl: urls.voyado,
+            restrictions: { markets: ['Sweden', 'Denmark'] },
+            language: 'site',
+            storeExternalId: 'market',
+            engage: { syncContacts: 'registered', newsletterAsContact: true, receipts: true, promotions: { enabled: true } },
+          },
           { name: 'klaviyo-dtc', esp: 'klaviyo', apiKey: 'klaviyo-test-key', baseUrl: urls.klaviyo, restrictions: { markets: ['Germany', 'United Kingdom'] }, language: 'site' },
         ],
       },
@@ -145,6 +154,15 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   write(`  emulators: Centra ${centra.url}, Klaviyo ${klaviyo.url}, Rule ${rule.url}, Voyado ${voyado.url}, SMTP ${smtp.url}`);
   write(`  playing ${timeline.length} Centra events (${dataset.orders.length} orders, wholesale and DTC)…`);
 
+  // The storefront's multichannel promotions: every promotion id an order carries exists in Engage.
+  const holder = voyado.state.seedContact({ email: 'promotions@brand.example' });
+  for (const order of dataset.orders) {
+    for (const a of order.attributes) {
+      if (a.type.name !== 'voyado_promotion_id') continue;
+      for (const el of a.elements) if (el.__typename === 'AttributeStringElement') voyado.state.seedPromotion({ id: el.value, contactId: holder.id });
+    }
+  }
+
   // Realism: Klaviyo has a bad minute and Rule throttles; the bridge retries both.
   klaviyo.state.faults.set({ mode: '5xx', count: 12, status: 503 });
   rule.state.faults.set({ mode: '429', count: 4, retryAfter: '1' });
@@ -198,7 +216,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const inbox = await service.inbox.counts();
     write('');
     write(`Events in: ${timeline.length} (${sender.stats.batches} signed webhook calls, ${timeline.filter((e) => e.channel === 'direct').length} direct events); inbox: ${JSON.stringify(inbox)}`);
-    write(`Emails out: Klaviyo ${deliveries.klaviyo}, Rule ${deliveries.rule}, Voyado ${deliveries.voyado}, SMTP fallback ${deliveries.smtp}`);
+    const syncOps = (db.prepare("SELECT count(*) AS n FROM deliveries WHERE email_type LIKE 'engage_%'").get() as { n: number }).n;
+    write(`Deliveries: Klaviyo ${deliveries.klaviyo}, Rule ${deliveries.rule}, Voyado ${deliveries.voyado} (${deliveries.voyado - syncOps} emails, ${syncOps} Engage contact / receipt / redeem operations), SMTP fallback ${deliveries.smtp}`);
     write(`  delivered ${delivered}, dead letters ${dead}, retried ${retried} (Klaviyo answered 503 ${klaviyo.state.counters.faultsInjected} times, Rule 429 ${rule.state.counters.faultsInjected} times)`);
     write(`  emulators accepted: Klaviyo ${klaviyo.state.events.length} events, Rule ${rule.state.subscribers.length} subscribers, Voyado ${v.orders.length} orders + ${v.triggers.length} triggers, SMTP ${smtp.messages.length} emails`);
     write(`Engage: ${result.engage.contacts} contacts created, ${result.engage.receipts} receipts, ${result.engage.promotionsRedeemed} promotions redeemed`);
