@@ -23,7 +23,7 @@ export interface IngestOptions {
   maxItems?: number;
   /** Extra wait before a commit, to gather more (default 0: next event-loop turn). */
   maxDelayMs?: number;
-  /** Events moved from stored calls into the inbox per transaction (default 500: a few ms, so acknowledgements never wait long behind it). */
+  /** Events moved from stored calls into the inbox per transaction (default 200: about a millisecond, so acknowledgements never wait long behind it). */
   expandChunk?: number;
   /** Called when new events reached the inbox (wake the processor). */
   onNewEvents?: () => void;
@@ -32,7 +32,7 @@ export interface IngestOptions {
   expandWhenQuietMs?: number;
   /** …unless this many events wait (default 1,000,000; they wait on disk, not in memory)… */
   maxBacklogEvents?: number;
-  /** …or the oldest has waited this long (default 5,000 ms). */
+  /** …or the oldest has waited this long (default 2,000 ms). */
   maxDeferMs?: number;
 }
 
@@ -46,14 +46,14 @@ export function createIngest(inbox: InboxStore, opts: IngestOptions = {}): Inges
     maxItems: Math.max(1, Math.floor((opts.maxItems ?? 5000) / 100)),
     maxDelayMs: opts.maxDelayMs,
   });
-  const chunk = opts.expandChunk ?? 500;
+  const chunk = opts.expandChunk ?? 200;
 
   // Expansion yields to incoming calls: while calls keep arriving (a burst) it waits, so the
   // acknowledgements get the CPU; it runs in the gaps, and regardless once the backlog is large
   // or old. One expansion loop at a time; a call arriving meanwhile just asks for another pass.
   const quietMs = opts.expandWhenQuietMs ?? 2;
   const maxBacklog = opts.maxBacklogEvents ?? 1_000_000;
-  const maxDeferMs = opts.maxDeferMs ?? 5_000;
+  const maxDeferMs = opts.maxDeferMs ?? 2_000;
   let lastCallAt = 0;
   let backlog = 0;
   let oldestWaitingSince = 0;
