@@ -21,6 +21,8 @@ export interface KlaviyoEmulatorOptions {
   burstPerSecond?: number;
   steadyPerMinute?: number;
   port?: number;
+  /** false: keep only the event's identity (metric, email, unique_id), not its body — for long benchmarks. Default true. */
+  recordBodies?: boolean;
 }
 
 export interface KlaviyoEventRecord {
@@ -80,7 +82,10 @@ export class KlaviyoState extends EmulatorStateBase {
     this.apiKeys = new Set(opts.apiKeys ?? ['klaviyo-test-key']);
     this.burst = new SlidingWindowLimiter(opts.burstPerSecond ?? 350, 1000);
     this.steady = new SlidingWindowLimiter(opts.steadyPerMinute ?? 3500, 60_000);
+    this.recordBodies = opts.recordBodies ?? true;
   }
+
+  readonly recordBodies: boolean;
 
   protected resetRecords(): void {
     this.events = [];
@@ -184,8 +189,8 @@ export function handleKlaviyo(state: KlaviyoState, req: EmulatorRequest): Emulat
     uniqueId,
     time: typeof attrs.time === 'string' ? attrs.time : undefined,
     value: typeof attrs.value === 'number' ? attrs.value : undefined,
-    properties: attrs.properties as Record<string, unknown>,
-    body: parsed.value,
+    properties: state.recordBodies ? (attrs.properties as Record<string, unknown>) : {},
+    body: state.recordBodies ? parsed.value : undefined,
   });
   return { status: 202 };
 }
