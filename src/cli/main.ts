@@ -1,10 +1,10 @@
 // esp-bridge: one file a command; this one only wires them to commander.
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../config/errors.ts';
-import { previewCommand } from './preview.ts';
-import { checkConfigCommand } from './check-config.ts';
-import { demoCommand } from './demo.ts';
-import { DEFAULT_CONFIG, deliveriesCommand, replayCommand, workerCommand } from './operations.ts';
+import { DEFAULT_CONFIG } from './defaults.ts';
+
+// Each command's module is loaded only when it runs: `preview` should not pay for the server,
+// the emulators or the PDF library.
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command()
@@ -20,14 +20,14 @@ export async function main(argv: string[]): Promise<void> {
     .option('--orders <n>', 'orders to generate (default 220)')
     .option('--seed <n>', 'data generator seed (default 7)')
     .option('--dir <dir>', 'where to keep the store and the received emails (default: a new temporary folder)')
-    .action((opts: { orders?: string; seed?: string; dir?: string }) => demoCommand(opts));
+    .action(async (opts: { orders?: string; seed?: string; dir?: string }) => (await import('./demo.ts')).demoCommand(opts));
 
   program
     .command('preview')
     .description('print, as JSON, what an event would send (no network, no store)')
     .requiredOption('-c, --config <file>', 'configuration file (YAML or JSON)')
     .argument('<event-file>', 'a Centra event with its object snapshot (docs/events.md)')
-    .action((eventFile: string, opts: { config: string }) => previewCommand(opts.config, eventFile));
+    .action(async (eventFile: string, opts: { config: string }) => (await import('./preview.ts')).previewCommand(opts.config, eventFile));
 
   program
     .command('render')
@@ -41,14 +41,14 @@ export async function main(argv: string[]): Promise<void> {
     .command('check-config')
     .description('validate a configuration file and summarize it')
     .argument('<file>', 'configuration file (YAML or JSON)')
-    .action((file: string) => checkConfigCommand(file));
+    .action(async (file: string) => (await import('./check-config.ts')).checkConfigCommand(file));
 
   program
     .command('worker')
     .description('deliver what the outbox holds (runs until SIGTERM, or until nothing is left with --until-idle)')
     .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
     .option('--until-idle', 'exit once no delivery is pending or scheduled')
-    .action((opts: { config: string; untilIdle?: boolean }) => workerCommand(opts));
+    .action(async (opts: { config: string; untilIdle?: boolean }) => (await import('./operations.ts')).workerCommand(opts));
 
   program
     .command('deliveries')
@@ -59,7 +59,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--email-type <type>', 'order, shipment, invoice, …')
     .option('--limit <n>', 'at most this many (default 100)')
     .option('--json', 'print JSON instead of a table')
-    .action((opts) => deliveriesCommand(opts));
+    .action(async (opts) => (await import('./operations.ts')).deliveriesCommand(opts));
 
   program
     .command('replay')
@@ -67,7 +67,7 @@ export async function main(argv: string[]): Promise<void> {
     .argument('[id]', 'delivery id')
     .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
     .option('--all-dead', 'queue every dead delivery again')
-    .action((id: string | undefined, opts: { config: string; allDead?: boolean }) => replayCommand(id, opts));
+    .action(async (id: string | undefined, opts: { config: string; allDead?: boolean }) => (await import('./operations.ts')).replayCommand(id, opts));
 
   program
     .command('serve')

@@ -6,7 +6,6 @@ import { DELIVERY_STATUSES, type DeliveryStatus } from '../storage/port.ts';
 import { InputError } from '../config/errors.ts';
 import { ESPS, EMAIL_TYPES, SYNC_KINDS, type EmailType, type EspName, type SyncKind } from '../emails/catalog.ts';
 
-export const DEFAULT_CONFIG = process.env.ESP_BRIDGE_CONFIG ?? 'config/example.yaml';
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
   if (value === undefined) return undefined;

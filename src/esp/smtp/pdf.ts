@@ -1,9 +1,15 @@
 // The PDF of an order attached to the order receipt: order number, PO number, addresses, lines and
 // totals, from the same formatted view as the email. Uncompressed and with fixed dates, so the same
 // order always gives the same bytes and its text can be read from the content streams.
-import PDFDocument from 'pdfkit';
+import { createRequire } from 'node:module';
+import type PDFKitDocument from 'pdfkit';
 import { translator } from './i18n.ts';
 import type { EmailView } from './view-model.ts';
+
+// pdfkit takes a third of a second to load: only commands that render a PDF pay for it.
+const require = createRequire(import.meta.url);
+let pdfkitClass: typeof PDFKitDocument | undefined;
+const pdfkit = (): typeof PDFKitDocument => (pdfkitClass ??= require('pdfkit') as typeof PDFKitDocument);
 
 const MARGIN = 48;
 const WIDTH = 595.28; // A4
@@ -30,7 +36,7 @@ export function renderOrderPdf(view: EmailView, opts: OrderPdfOptions): Buffer {
   const t = translator(view.lang, problems);
   const date = pdfDate(opts.createdAt);
   const title = t('pdf.title', { number: view.ref });
-  const doc = new PDFDocument({
+  const doc = new (pdfkit())({
     size: 'A4',
     margin: MARGIN,
     compress: false,
