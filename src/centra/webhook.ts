@@ -27,7 +27,7 @@ export interface IgnoredWebhookEvent {
 }
 
 export type ParseWebhookResult =
-  | { ok: true; events: WebhookEvent[]; ignored: IgnoredWebhookEvent[] }
+  | { ok: true; events: WebhookEvent[]; ignored: IgnoredWebhookEvent[]; /** The payload's JSON text, as received. */ payload: string }
   | { ok: false; status: 400; reason: string };
 
 export const DEFAULT_MAX_WEBHOOK_EVENTS = 100;
@@ -103,16 +103,19 @@ const looseEventSchema = z.object({ type: z.string().min(1) }).passthrough();
  */
 export function parseWebhookBody(raw: string | Buffer, maxEvents = DEFAULT_MAX_WEBHOOK_EVENTS): ParseWebhookResult {
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
-  const bad = (reason: string): ParseWebhookResult => ({ ok: false, status: 400, reason });
   if (!text.trim()) return bad('empty body');
   if (/^\s*[{[]/.test(text)) return bad('body is JSON; Centra sends application/x-www-form-urlencoded payload=<json>');
-  const params = new URLSearchParams(text);
-  const payloads = params.getAll('payload');
+  const payloads = new URLSearchParams(text).getAll('payload');
   if (payloads.length === 0) return bad('form body has no payload field');
   if (payloads.length > 1) return bad('form body has more than one payload field');
+  return parseWebhookPayload(payloads[0], maxEvents);
+}
+
+/** Parses the `payload` field's JSON text (what a stored call keeps; see src/ingest/ingest.ts). */
+export function parseWebhookPayload(payload: string, maxEvents = DEFAULT_MAX_WEBHOOK_EVENTS): ParseWebhookResult {
   let json: unknown;
   try {
-    json = JSON.parse(payloads[0]);
+    json = JSON.parse(payload);
   } catch {
     return bad('payload is not JSON');
   }
@@ -142,7 +145,11 @@ export function parseWebhookBody(raw: string | Buffer, maxEvents = DEFAULT_MAX_W
     }
     out.push(parsed.data);
   }
-  return { ok: true, events: out, ignored };
+  return { ok: true, events: out, ignored, payload };
+}
+
+function bad(reason: string): ParseWebhookResult {
+  return { ok: false, status: 400, reason };
 }
 
 /** The form body Centra sends for these events. */

@@ -22,6 +22,19 @@ export interface NewInboxEvent {
   nextAttemptAt?: number;
 }
 
+/** One received call, kept as it came until its events are moved into the inbox. */
+export interface StoredCall {
+  source: InboxSource;
+  receivedAt: number;
+  /** The call's payload text as received (a webhook: Centra's `{"events":[…]}` JSON). */
+  payload: string;
+  /** How many events it holds (counted as pending before expansion). */
+  count: number;
+}
+
+/** Turns a stored call back into inbox rows; throws if it cannot (the call is then kept as a failed inbox row). */
+export type CallDecoder = (call: StoredCall) => NewInboxEvent[];
+
 export interface InboxEvent {
   key: string;
   source: InboxSource;
@@ -51,11 +64,15 @@ export interface InboxStore {
   insertMany(rows: readonly NewInboxEvent[]): Promise<boolean[]>;
   /**
    * Stores received calls as they are, one record per call, all in one transaction: the cheap
-   * durable write a webhook is acknowledged on. `expandBatches` turns them into inbox rows later.
+   * durable write a webhook is acknowledged on. `expandCalls` turns them into inbox rows later.
    */
-  appendBatches(batches: readonly (readonly NewInboxEvent[])[]): Promise<void>;
-  /** Moves the events of the oldest stored calls (at least one call, about `maxEvents` events) into inbox rows, deduplicated, in one transaction. */
-  expandBatches(maxEvents: number): Promise<{ calls: number; events: number; inserted: number }>;
+  appendCalls(calls: readonly StoredCall[]): Promise<void>;
+  /**
+   * Moves the events of the oldest stored calls (at least one call, about `maxEvents` events) into
+   * inbox rows, deduplicated, in one transaction. A call `decode` rejects becomes one failed inbox
+   * row (key `call:<id>`, its payload kept in `event`) so that nothing accepted is lost or blocks the rest.
+   */
+  expandCalls(maxEvents: number, decode: CallDecoder): Promise<{ calls: number; events: number; inserted: number }>;
   /** Due rows (pending or retry, nextAttemptAt ≤ now), oldest due first, skipping `exclude`. */
   due(now: number, limit: number, exclude?: ReadonlySet<string>): Promise<InboxEvent[]>;
   markProcessed(key: string, now: number, result: unknown): Promise<void>;

@@ -3,19 +3,19 @@
 // committed. An expander then moves their events into the inbox proper (dedupe, status) in small
 // chunks off the request path, and wakes the processor. Single events (direct, events queue) go
 // straight into the inbox, also with group commit, because their callers want to know if each was new.
-import type { WebhookEvent } from '../centra/webhook.ts';
+import { parseWebhookPayload, type WebhookEvent } from '../centra/webhook.ts';
 import { createGroupCommit, type GroupCommit } from './group-commit.ts';
-import type { InboxSource, InboxStore, NewInboxEvent } from './inbox.ts';
+import type { InboxSource, InboxStore, NewInboxEvent, StoredCall } from './inbox.ts';
 
 export interface Ingest {
   /** Stores the rows durably (one shared transaction per tick); per row: whether it was new. */
   store(rows: readonly NewInboxEvent[]): Promise<boolean[]>;
-  /** Stores one received call's events durably as one record (one shared transaction per tick); dedupe comes later. */
-  storeCall(rows: readonly NewInboxEvent[]): Promise<void>;
+  /** Stores one received webhook call durably as one record, its payload as received (one shared transaction per tick); parsing into rows and dedupe come later. */
+  storeCall(call: StoredCall): Promise<void>;
   /** Commits what waits and expands every stored call into the inbox. */
   flush(): Promise<void>;
   readonly batches: GroupCommit<NewInboxEvent, boolean>['stats'];
-  readonly calls: GroupCommit<readonly NewInboxEvent[], void>['stats'];
+  readonly calls: GroupCommit<StoredCall, void>['stats'];
 }
 
 export interface IngestOptions {
@@ -23,7 +23,7 @@ export interface IngestOptions {
   maxItems?: number;
   /** Extra wait before a commit, to gather more (default 0: next event-loop turn). */
   maxDelayMs?: number;
-  /** Events moved from stored calls into the inbox per transaction (default 200: about a millisecond, so acknowledgements never wait long behind it). */
+  /** Events moved from stored calls into the inbox per transaction (default 100, one full webhook call: well under a millisecond, so acknowledgements never wait long behind it). */
   expandChunk?: number;
   /** Called when new events reached the inbox (wake the processor). */
   onNewEvents?: () => void;
@@ -38,15 +38,15 @@ export interface IngestOptions {
 
 export function createIngest(inbox: InboxStore, opts: IngestOptions = {}): Ingest {
   const gc = createGroupCommit<NewInboxEvent, boolean>({ commit: (rows) => inbox.insertMany(rows), maxItems: opts.maxItems, maxDelayMs: opts.maxDelayMs });
-  const calls = createGroupCommit<readonly NewInboxEvent[], void>({
-    commit: async (batches) => {
-      await inbox.appendBatches(batches);
-      return batches.map(() => undefined);
+  const calls = createGroupCommit<StoredCall, void>({
+    commit: async (stored) => {
+      await inbox.appendCalls(stored);
+      return stored.map(() => undefined);
     },
     maxItems: Math.max(1, Math.floor((opts.maxItems ?? 5000) / 100)),
     maxDelayMs: opts.maxDelayMs,
   });
-  const chunk = opts.expandChunk ?? 200;
+  const chunk = opts.expandChunk ?? 100;
 
   // Expansion yields to incoming calls: while calls keep arriving (a burst) it waits, so the
   // acknowledgements get the CPU; it runs in the gaps, and regardless once the backlog is large
@@ -74,7 +74,7 @@ export function createIngest(inbox: InboxStore, opts: IngestOptions = {}): Inges
           // Answer pending requests first; during a burst, wait for a gap (unless flushing or behind).
           await sleep(0);
           while (!urgent && backlog < maxBacklog && Date.now() - lastCallAt < quietMs && Date.now() - oldestWaitingSince < maxDeferMs) await sleep(quietMs);
-          const r = await inbox.expandBatches(chunk);
+          const r = await inbox.expandCalls(chunk, rowsOfCall);
           backlog = Math.max(0, backlog - r.events);
           if (r.inserted) opts.onNewEvents?.();
           if (r.calls === 0) {
@@ -96,13 +96,13 @@ export function createIngest(inbox: InboxStore, opts: IngestOptions = {}): Inges
 
   return {
     store: (rows) => gc.append(rows),
-    async storeCall(rows) {
-      if (!rows.length) return;
+    async storeCall(call) {
+      if (!call.count) return;
       const now = Date.now();
       lastCallAt = now;
-      await calls.append([rows]);
+      await calls.append([call]);
       if (backlog === 0) oldestWaitingSince = now;
-      backlog += rows.length;
+      backlog += call.count;
       void expandSoon();
     },
     async flush() {
@@ -117,6 +117,28 @@ export function createIngest(inbox: InboxStore, opts: IngestOptions = {}): Inges
 /** The dedupe key of an event: `type:id:action:date` (as eventKeyOf for complete events). */
 export function inboxKey(e: { type: string; id: number | string; action: string; date: string }): string {
   return `${e.type}:${e.id}:${e.action}:${e.date}`;
+}
+
+/**
+ * The inbox rows of a stored webhook call: its payload parsed again by the parser that accepted it
+ * (events of unknown types were logged then and are skipped now). Calls stored by versions before
+ * payloads were kept hold the compact form `[[type, action, objectId, date], …]` instead.
+ */
+export function rowsOfCall(call: StoredCall): NewInboxEvent[] {
+  if (call.payload.startsWith('[')) {
+    return (JSON.parse(call.payload) as [string, string, string, string][]).map(([type, action, objectId, date]) => ({
+      key: inboxKey({ type, id: objectId, action, date }),
+      source: call.source,
+      type,
+      action,
+      objectId,
+      date,
+      receivedAt: call.receivedAt,
+    }));
+  }
+  const parsed = parseWebhookPayload(call.payload, Number.MAX_SAFE_INTEGER);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return rowsOf(parsed.events, call.source, call.receivedAt);
 }
 
 export function rowsOf(events: readonly WebhookEvent[], source: InboxSource, now: number): NewInboxEvent[] {

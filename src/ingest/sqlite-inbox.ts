@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from '../storage/sqlite/store.ts';
-import type { InboxEvent, InboxFilter, InboxSource, InboxStatus, InboxStore, NewInboxEvent } from './inbox.ts';
+import type { CallDecoder, InboxEvent, InboxFilter, InboxSource, InboxStatus, InboxStore, NewInboxEvent, StoredCall } from './inbox.ts';
 
 interface Row {
   key: string;
@@ -77,33 +77,39 @@ export function openSqliteInbox(options: SqliteInboxOptions): InboxStore & { rea
   const processed = db.prepare(`UPDATE inbox_events SET status = 'processed', attempts = attempts + 1, updated_at = ?, processed_at = ?, last_error = NULL, result = ? WHERE key = ?`);
   const failed = db.prepare(`UPDATE inbox_events SET status = 'failed', attempts = attempts + 1, updated_at = ?, last_error = ? WHERE key = ?`);
   const retry = db.prepare(`UPDATE inbox_events SET status = 'retry', attempts = attempts + 1, updated_at = ?, next_attempt_at = ?, last_error = ? WHERE key = ?`);
-  // A stored call keeps only what identifies each event ([type, action, objectId, date]); the
-  // inbox row (key, times, status) is rebuilt when the call is expanded.
-  const insertBatch = db.prepare('INSERT INTO inbox_batches (source, received_at, events, count) VALUES (?, ?, ?, ?)');
-  const appendAll = db.transaction((batches: readonly (readonly NewInboxEvent[])[]) => {
-    for (const b of batches) {
-      if (b.length) insertBatch.run(b[0].source, b[0].receivedAt, JSON.stringify(b.map((r) => [r.type, r.action, r.objectId, r.date])), b.length);
-    }
+  // A stored call keeps its payload text as received: no per-event work before the acknowledgement.
+  const insertCall = db.prepare('INSERT INTO inbox_batches (source, received_at, events, count) VALUES (?, ?, ?, ?)');
+  const appendAll = db.transaction((calls: readonly StoredCall[]) => {
+    for (const c of calls) insertCall.run(c.source, c.receivedAt, c.payload, c.count);
   });
-  const oldestBatches = db.prepare('SELECT id, count FROM inbox_batches ORDER BY id LIMIT ?');
-  const batchById = db.prepare('SELECT source, received_at, events FROM inbox_batches WHERE id = ?');
-  const deleteBatch = db.prepare('DELETE FROM inbox_batches WHERE id = ?');
-  const batchEvents = db.prepare('SELECT COALESCE(SUM(count), 0) AS n FROM inbox_batches');
-  const expand = db.transaction((maxEvents: number) => {
+  const oldestCalls = db.prepare('SELECT id, count FROM inbox_batches ORDER BY id LIMIT ?');
+  const callById = db.prepare('SELECT source, received_at, events FROM inbox_batches WHERE id = ?');
+  const deleteCall = db.prepare('DELETE FROM inbox_batches WHERE id = ?');
+  const callEvents = db.prepare('SELECT COALESCE(SUM(count), 0) AS n FROM inbox_batches');
+  const insertFailedCall = db.prepare(`
+    INSERT INTO inbox_events (key, source, type, action, object_id, date, event, status, attempts, next_attempt_at, received_at, updated_at, last_error)
+    VALUES (?, ?, 'call', 'expand', ?, '', ?, 'failed', 1, ?, ?, ?, ?)
+    ON CONFLICT (key) DO NOTHING`);
+  const expand = db.transaction((maxEvents: number, decode: CallDecoder) => {
     let calls = 0;
     let events = 0;
     let inserted = 0;
     // Calls hold at most a few hundred events: take the oldest one by one until the budget is spent.
-    for (const b of oldestBatches.all(64) as { id: number; count: number }[]) {
-      if (calls > 0 && events + b.count > maxEvents) break;
-      const stored = batchById.get(b.id) as { source: InboxSource; received_at: number; events: string };
-      const rows = (JSON.parse(stored.events) as [string, string, string, string][]).map(
-        ([type, action, objectId, date]): NewInboxEvent => ({ key: `${type}:${objectId}:${action}:${date}`, source: stored.source, type, action, objectId, date, receivedAt: stored.received_at }),
-      );
-      for (const r of insertRows(rows)) if (r) inserted++;
-      deleteBatch.run(b.id);
+    for (const { id, count } of oldestCalls.all(64) as { id: number; count: number }[]) {
+      if (calls > 0 && events + count > maxEvents) break;
+      const row = callById.get(id) as { source: InboxSource; received_at: number; events: string };
+      const call: StoredCall = { source: row.source, receivedAt: row.received_at, payload: row.events, count };
+      let rows: NewInboxEvent[] | null = null;
+      try {
+        rows = decode(call);
+      } catch (err) {
+        const now = Date.now();
+        insertFailedCall.run(`call:${id}`, row.source, String(id), JSON.stringify({ payload: row.events }), now, row.received_at, now, `stored call could not be read: ${(err as Error).message}`.slice(0, 4000));
+      }
+      if (rows) for (const r of insertRows(rows)) if (r) inserted++;
+      deleteCall.run(id);
       calls++;
-      events += rows.length;
+      events += count;
     }
     return { calls, events, inserted };
   });
@@ -119,11 +125,11 @@ export function openSqliteInbox(options: SqliteInboxOptions): InboxStore & { rea
     async insertMany(rows) {
       return rows.length ? insertAll(rows) : [];
     },
-    async appendBatches(batches) {
-      if (batches.length) appendAll(batches);
+    async appendCalls(calls) {
+      if (calls.length) appendAll(calls);
     },
-    async expandBatches(maxEvents) {
-      return expand.immediate(maxEvents);
+    async expandCalls(maxEvents, decode) {
+      return expand.immediate(maxEvents, decode);
     },
     async due(now, limit, exclude) {
       const extra = exclude?.size ?? 0;
@@ -152,11 +158,11 @@ export function openSqliteInbox(options: SqliteInboxOptions): InboxStore & { rea
     async counts() {
       const out: Record<InboxStatus, number> = { pending: 0, retry: 0, processed: 0, failed: 0 };
       for (const r of countStmt.all() as { status: InboxStatus; n: number }[]) out[r.status] = r.n;
-      out.pending += (batchEvents.get() as { n: number }).n;
+      out.pending += (callEvents.get() as { n: number }).n;
       return out;
     },
     async pendingCount() {
-      return (pendingStmt.get() as { n: number }).n + (batchEvents.get() as { n: number }).n;
+      return (pendingStmt.get() as { n: number }).n + (callEvents.get() as { n: number }).n;
     },
     async nextDueAt() {
       return (nextDueStmt.get() as { t: number | null }).t;

@@ -13,7 +13,7 @@ import { describeIssues, InputError } from '../config/errors.ts';
 import { EMAIL_TYPES, ESPS, SYNC_KINDS } from '../emails/catalog.ts';
 import { DELIVERY_STATUSES } from '../storage/port.ts';
 import { INBOX_STATUSES, type InboxStore } from '../ingest/inbox.ts';
-import { rowsOf, type Ingest } from '../ingest/ingest.ts';
+import type { Ingest } from '../ingest/ingest.ts';
 import { ObjectNotFoundError, sendManualEmail } from '../ingest/manual.ts';
 import type { Processor } from '../ingest/processor.ts';
 import type { Logger } from '../log.ts';
@@ -125,7 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       for (const [type, n] of byType) metrics.eventsReceived.inc({ type, source: 'webhook' }, n);
       try {
         // Durable before the 2xx: the call is stored as one record; events seen before are dropped when it is expanded.
-        await ingest.storeCall(rowsOf(parsed.events, 'webhook', now()));
+        await ingest.storeCall({ source: 'webhook', receivedAt: now(), payload: parsed.payload, count: parsed.events.length });
       } catch (err) {
         log.error({ err: (err as Error).message }, 'webhook events could not be stored');
         return send(reply, fail('unavailable', 'events could not be stored; retry'));

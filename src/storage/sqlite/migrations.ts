@@ -119,7 +119,7 @@ export const MIGRATIONS: readonly Migration[] = [
         id          INTEGER PRIMARY KEY AUTOINCREMENT,
         source      TEXT NOT NULL,
         received_at INTEGER NOT NULL,
-        events      TEXT NOT NULL,   -- JSON array of [type, action, objectId, date], compact on purpose
+        events      TEXT NOT NULL,   -- the call's payload JSON as Centra sent it (before 2026-11-29: [[type, action, objectId, date], …])
         count       INTEGER NOT NULL
       );
     `,
