@@ -65,13 +65,18 @@ export function createTransports(config: Config, extras: { engageContacts?: Enga
   return transports;
 }
 
+/** The SQLite `synchronous` level the config asks for (outbox and inbox alike). */
+export function sqliteSynchronous(config: Config): 'NORMAL' | 'FULL' {
+  return config.storage.synchronous === 'full' ? 'FULL' : 'NORMAL';
+}
+
 /** A stable key for an event: its type, object id, action and date. */
 export function eventKeyOf(event: CentraEvent): string {
   return `${event.type}:${event.id}:${event.action}:${event.date}`;
 }
 
 export function openBridge(config: Config, options: BridgeOptions = {}): Bridge {
-  const store = openSqliteStore({ path: path.resolve(options.sqlitePath ?? config.storage.sqlitePath) });
+  const store = openSqliteStore({ path: path.resolve(options.sqlitePath ?? config.storage.sqlitePath), synchronous: sqliteSynchronous(config) });
   const outbox = createOutbox(store);
   const engageContacts = contactMapOf(store);
   const d = config.delivery;

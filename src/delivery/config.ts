@@ -48,7 +48,9 @@ export const storageSchema = z
   .object({
     /** The embedded store's file. */
     sqlitePath: z.string().min(1).default('./data/bridge.sqlite'),
+    /** normal: a commit survives a crash of the process; full: also a power loss (an fsync per commit, docs/delivery.md). */
+    synchronous: z.enum(['normal', 'full']).default('normal'),
   })
   .strict()
-  .default({ sqlitePath: './data/bridge.sqlite' });
+  .default({ sqlitePath: './data/bridge.sqlite', synchronous: 'normal' });
 export type StorageConfig = z.infer<typeof storageSchema>;

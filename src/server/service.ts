@@ -2,7 +2,7 @@
 // and the delivery worker. `esp-bridge serve` runs it; tests and the demo start it in-process.
 import path from 'node:path';
 import type { DestinationStream } from 'pino';
-import { openBridge, type Bridge } from '../app/bridge.ts';
+import { openBridge, sqliteSynchronous, type Bridge } from '../app/bridge.ts';
 import { createEventsPoller, type EventsPoller } from '../centra/events-poller.ts';
 import { createCentraClient, type CentraClient } from '../centra/graphql-client.ts';
 import type { Config } from '../config/schema.ts';
@@ -68,7 +68,7 @@ export async function startService(config: Config, opts: StartServiceOptions = {
     sqlitePath: sqliteFile,
     wrapTransport: (t) => instrumentTransport(t, metrics.attemptDuration),
   });
-  const inbox = openSqliteInbox({ path: sqliteFile });
+  const inbox = openSqliteInbox({ path: sqliteFile, synchronous: sqliteSynchronous(config) });
   metrics.bindSources({ outbox: bridge.outbox, inbox });
   const centra = createCentraClient({ url: settings.centra.url, token: settings.centra.token, timeoutMs: settings.centra.timeoutMs, fetchImpl: opts.fetchImpl });
   const tuning = typeof opts.processor === 'object' ? opts.processor : {};

@@ -83,3 +83,23 @@ test('an unreadable stored call becomes one failed inbox row with its payload ke
   assert.equal(await inbox.pendingCount(), 1, 'nothing is left in stored calls');
   await inbox.close();
 });
+
+test('storage.synchronous: full reaches both connections to the file (outbox and inbox); an unknown level is a readable config error', async () => {
+  const { parseConfig } = await import('../../src/config/load.ts');
+  const { startService } = await import('../../src/server/service.ts');
+  const base = {
+    stores: [{ id: 1, name: 'Showroom', kind: 'wholesale', plugins: [] }],
+    server: { host: '127.0.0.1', port: 0, webhookSecrets: ['s'], adminToken: 'a' },
+    centra: { url: 'http://127.0.0.1:9/graphql', token: 't' },
+  };
+  const file = path.join(dir, 'full.sqlite');
+  const service = await startService(parseConfig({ ...base, storage: { sqlitePath: file, synchronous: 'full' } }), { processor: false, worker: false, probeCentra: false, logLevel: 'silent' });
+  try {
+    const level = (db: { pragma(s: string, o: { simple: true }): unknown }) => db.pragma('synchronous', { simple: true });
+    assert.equal(level((service.bridge.store as unknown as { db: never }).db), 2, 'outbox connection: FULL');
+    assert.equal(level((service.inbox as unknown as { db: never }).db), 2, 'inbox connection: FULL');
+  } finally {
+    await service.close();
+  }
+  assert.throws(() => parseConfig({ ...base, storage: { sqlitePath: file, synchronous: 'fsync' } }), /storage\.synchronous/);
+});
