@@ -6,7 +6,7 @@
 //   2. open loop: 500 batches/s (50,000 events/s) offered on a schedule; latency counted
 //      from the scheduled send time (no coordinated omission).
 // Prints as its last line: {"eventsPerSecond":E,"baselineEventsPerSecond":B,"ratio":E/B,"p99AckMs":p}
-// Usage: node --import tsx bench/ingest.ts [--seconds S] [--clients C] [--rate BATCHES_PER_S] [--open-seconds S]
+// Usage: node --import tsx bench/ingest.ts [--seconds S] [--clients C] [--rate BATCHES_PER_S] [--open-seconds S] [--synchronous normal|full]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,7 +29,7 @@ async function server(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-ingest-'));
   const config = parseConfig({
     stores: [{ id: 1, name: 'Showroom', kind: 'wholesale', plugins: [] }],
-    storage: { sqlitePath: path.join(dir, 'bridge.sqlite') },
+    storage: { sqlitePath: path.join(dir, 'bridge.sqlite'), synchronous: arg('--synchronous', 'normal') },
     server: { host: '127.0.0.1', port: 0, webhookSecrets: [SECRET], adminToken: 'bench-admin', maxBodyBytes: 1024 * 1024 },
     centra: { url: 'http://127.0.0.1:9/graphql', token: 'unused' },
   });
