@@ -1,6 +1,5 @@
 // The running engine, assembled from the config: the store, the outbox, one transport per ESP
 // and the worker. The pipeline's plans go in through `submit`; everything else is delivery's.
-import path from 'node:path';
 import type { CentraEvent } from '../centra/event-schema.ts';
 import type { Config, PluginConfig } from '../config/schema.ts';
 import { resolveSecret } from '../config/secret.ts';
@@ -14,7 +13,7 @@ import { createVoyadoTransport } from '../esp/voyado/transport.ts';
 import { contactMapOf, type EngageContactMap } from '../engage/contact-map.ts';
 import { planEvent } from '../pipeline/plan.ts';
 import type { DeliveryStore } from '../storage/port.ts';
-import { openSqliteStore } from '../storage/sqlite/index.ts';
+import { openDeliveryStore } from '../storage/open.ts';
 
 export interface Bridge {
   readonly config: Config;
@@ -39,6 +38,8 @@ export interface BridgeOptions {
   workerId?: string;
   /** Overrides config.storage.sqlitePath (relative paths resolve from the working directory). */
   sqlitePath?: string;
+  /** Where secrets named by the config are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
   /** Wraps each transport handed to the worker (e.g. to time attempts for metrics). */
   wrapTransport?: (transport: Transport) => Transport;
 }
@@ -65,18 +66,13 @@ export function createTransports(config: Config, extras: { engageContacts?: Enga
   return transports;
 }
 
-/** The SQLite `synchronous` level the config asks for (outbox and inbox alike). */
-export function sqliteSynchronous(config: Config): 'NORMAL' | 'FULL' {
-  return config.storage.synchronous === 'full' ? 'FULL' : 'NORMAL';
-}
-
 /** A stable key for an event: its type, object id, action and date. */
 export function eventKeyOf(event: CentraEvent): string {
   return `${event.type}:${event.id}:${event.action}:${event.date}`;
 }
 
 export function openBridge(config: Config, options: BridgeOptions = {}): Bridge {
-  const store = openSqliteStore({ path: path.resolve(options.sqlitePath ?? config.storage.sqlitePath), synchronous: sqliteSynchronous(config) });
+  const store = openDeliveryStore(config, { sqlitePath: options.sqlitePath, env: options.env });
   const outbox = createOutbox(store);
   const engageContacts = contactMapOf(store);
   const d = config.delivery;

@@ -97,6 +97,12 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
+    // By name, so the CLI does not load the PostgreSQL driver to recognise it (src/storage/postgres/connect.ts).
+    if ((e as Error).name === 'StoreUnavailableError') {
+      process.stderr.write(`esp-bridge: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+      return;
+    }
     process.stderr.write(`esp-bridge: ${(e as Error).stack ?? String(e)}\n`);
     process.exitCode = 1;
   }

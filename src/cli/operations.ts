@@ -1,6 +1,7 @@
 // esp-bridge worker / deliveries / replay: the outbox from the command line.
 import { loadConfig } from '../config/load.ts';
 import { openBridge } from '../app/bridge.ts';
+import { describeStore } from '../storage/open.ts';
 import { createLogger } from '../log.ts';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../storage/port.ts';
 import { InputError } from '../config/errors.ts';
@@ -23,7 +24,7 @@ export async function workerCommand(opts: { config: string; untilIdle?: boolean 
     return;
   }
   bridge.worker.start();
-  logger.info({ sqlite: config.storage.sqlitePath, workerId: bridge.worker.workerId }, 'worker started');
+  logger.info({ store: describeStore(config), workerId: bridge.worker.workerId }, 'worker started');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGTERM', stop);

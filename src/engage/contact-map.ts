@@ -1,7 +1,8 @@
 // The Engage contactId of each Centra customer, per Voyado plugin: the port the Voyado transport
 // writes (after a lookup, create or update) and the promotions route reads (?customerId=).
-// SQLite adapter on the delivery store's database (table from migration 3); an in-memory one for tests.
+// Adapters on the delivery store's database (SQLite migration 3, PostgreSQL migration 1); an in-memory one for tests.
 import type Database from 'better-sqlite3';
+import type { PostgresHandle } from '../storage/postgres/connect.ts';
 
 export interface ContactLink {
   plugin: string;
@@ -77,8 +78,35 @@ export function memoryContactMap(): EngageContactMap & { readonly links: Map<str
   };
 }
 
-/** The map on a delivery store when it is the SQLite adapter (it exposes `db`), else null. */
+/** On the PostgreSQL store's pool (table from its migration 1). */
+export function postgresContactMap(handle: PostgresHandle): EngageContactMap {
+  const one = async (sql: string, params: unknown[]) => {
+    await handle.ready;
+    return toLink((await handle.pool.query<Row>(sql, params)).rows[0]);
+  };
+  return {
+    byCustomer: (plugin, customerId) => one('SELECT * FROM engage_contacts WHERE plugin = $1 AND customer_id = $2', [plugin, customerId]),
+    byEmail: (plugin, email) => one('SELECT * FROM engage_contacts WHERE plugin = $1 AND email = $2 ORDER BY updated_at DESC LIMIT 1', [plugin, email.trim().toLowerCase()]),
+    async put(l) {
+      await handle.ready;
+      await handle.pool.query(
+        `INSERT INTO engage_contacts (plugin, customer_id, email, contact_id, contact_type, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (plugin, customer_id) DO UPDATE SET email = excluded.email, contact_id = excluded.contact_id,
+           contact_type = excluded.contact_type, updated_at = excluded.updated_at`,
+        [l.plugin, l.customerId, l.email.trim().toLowerCase(), l.contactId, l.contactType, Date.now()],
+      );
+    },
+    async forget(plugin, customerId) {
+      await handle.ready;
+      await handle.pool.query('DELETE FROM engage_contacts WHERE plugin = $1 AND customer_id = $2', [plugin, customerId]);
+    },
+  };
+}
+
+/** The map on a delivery store: the SQLite adapter exposes `db`, the PostgreSQL one `handle`; anything else has none. */
 export function contactMapOf(store: unknown): EngageContactMap | null {
-  const db = (store as { db?: Database.Database } | null)?.db;
-  return db && typeof db.prepare === 'function' ? sqliteContactMap(db) : null;
+  const s = store as { db?: Database.Database; handle?: PostgresHandle } | null;
+  if (s?.db && typeof s.db.prepare === 'function') return sqliteContactMap(s.db);
+  if (s?.handle?.pool) return postgresContactMap(s.handle);
+  return null;
 }

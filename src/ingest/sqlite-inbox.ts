@@ -5,47 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from '../storage/sqlite/store.ts';
-import type { CallDecoder, InboxEvent, InboxFilter, InboxSource, InboxStatus, InboxStore, NewInboxEvent, StoredCall } from './inbox.ts';
-
-interface Row {
-  key: string;
-  source: string;
-  type: string;
-  action: string;
-  object_id: string;
-  date: string;
-  event: string | null;
-  status: string;
-  attempts: number;
-  next_attempt_at: number;
-  received_at: number;
-  updated_at: number;
-  processed_at: number | null;
-  last_error: string | null;
-  result: string | null;
-}
-
-const DUE = `status IN ('pending', 'retry')`;
-
-function toEvent(r: Row): InboxEvent {
-  return {
-    key: r.key,
-    source: r.source as InboxSource,
-    type: r.type,
-    action: r.action,
-    objectId: r.object_id,
-    date: r.date,
-    event: r.event === null ? null : JSON.parse(r.event),
-    status: r.status as InboxStatus,
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at,
-    receivedAt: r.received_at,
-    updatedAt: r.updated_at,
-    processedAt: r.processed_at,
-    lastError: r.last_error,
-    result: r.result === null ? null : JSON.parse(r.result),
-  };
-}
+import type { CallDecoder, InboxFilter, InboxSource, InboxStatus, InboxStore, NewInboxEvent, StoredCall } from './inbox.ts';
+import { DUE, toInboxEvent as toEvent, type InboxRow as Row } from './inbox-rows.ts';
 
 export interface SqliteInboxOptions {
   path: string;

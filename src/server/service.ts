@@ -2,14 +2,14 @@
 // and the delivery worker. `esp-bridge serve` runs it; tests and the demo start it in-process.
 import path from 'node:path';
 import type { DestinationStream } from 'pino';
-import { openBridge, sqliteSynchronous, type Bridge } from '../app/bridge.ts';
+import { openBridge, type Bridge } from '../app/bridge.ts';
 import { createEventsPoller, type EventsPoller } from '../centra/events-poller.ts';
 import { createCentraClient, type CentraClient } from '../centra/graphql-client.ts';
 import type { Config } from '../config/schema.ts';
 import type { InboxStore } from '../ingest/inbox.ts';
 import { createIngest, rowsOf, type Ingest } from '../ingest/ingest.ts';
 import { createProcessor, type Processor } from '../ingest/processor.ts';
-import { openSqliteInbox } from '../ingest/sqlite-inbox.ts';
+import { describeStore, openInboxStore } from '../storage/open.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { buildApp } from './app.ts';
 import { resolveServerSettings } from './config.ts';
@@ -62,13 +62,14 @@ export async function startService(config: Config, opts: StartServiceOptions = {
   const settings = resolveServerSettings(config, opts.env ?? process.env);
   const logger = opts.logger ?? createLogger({ name: 'esp-bridge', level: opts.logLevel ?? 'info', destination: opts.logDestination });
   const metrics = createMetrics();
-  const sqliteFile = path.resolve(opts.sqlitePath ?? config.storage.sqlitePath);
+  const sqlitePath = opts.sqlitePath === undefined ? undefined : path.resolve(opts.sqlitePath);
   const bridge = openBridge(config, {
     logger: logger.child({ component: 'worker' }),
-    sqlitePath: sqliteFile,
+    sqlitePath,
+    env: opts.env,
     wrapTransport: (t) => instrumentTransport(t, metrics.attemptDuration),
   });
-  const inbox = openSqliteInbox({ path: sqliteFile, synchronous: sqliteSynchronous(config) });
+  const inbox = openInboxStore(config, { sqlitePath, env: opts.env });
   metrics.bindSources({ outbox: bridge.outbox, inbox });
   const centra = createCentraClient({ url: settings.centra.url, token: settings.centra.token, timeoutMs: settings.centra.timeoutMs, fetchImpl: opts.fetchImpl });
   const tuning = typeof opts.processor === 'object' ? opts.processor : {};
@@ -112,6 +113,8 @@ export async function startService(config: Config, opts: StartServiceOptions = {
   };
   let port: number;
   try {
+    // The store answers before anything is acknowledged: an unreachable database fails the start, readably.
+    await Promise.all([inbox.pendingCount(), bridge.outbox.queueDepth()]);
     await app.listen({ port: opts.port ?? settings.port, host: opts.host ?? settings.host });
     const addr = app.server.address();
     port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? settings.port);
@@ -149,7 +152,7 @@ export async function startService(config: Config, opts: StartServiceOptions = {
       .then(() => logger.info({ centra: settings.centra.url }, 'Centra Integration API reachable'))
       .catch((err: Error) => logger.warn({ centra: settings.centra.url, err: err.message }, 'Centra Integration API unreachable; events stay pending until it answers'));
   }
-  logger.info({ url, mode: settings.centra.mode, sqlite: opts.sqlitePath ?? config.storage.sqlitePath }, 'esp-bridge service listening');
+  logger.info({ url, mode: settings.centra.mode, store: describeStore(config, { sqlitePath }) }, 'esp-bridge service listening');
 
   return {
     url,

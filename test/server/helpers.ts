@@ -36,7 +36,13 @@ export interface Harness {
 }
 
 /** Store 1 (Centra emulator's wholesale store) → Klaviyo emulator; store 2 (DTC) → Rule emulator. */
-export function harnessConfig(urls: { centra: string; klaviyo: string; rule: string }, dir: string, centra: Record<string, unknown> = {}, server: Record<string, unknown> = {}): Config {
+export function harnessConfig(
+  urls: { centra: string; klaviyo: string; rule: string },
+  dir: string,
+  centra: Record<string, unknown> = {},
+  server: Record<string, unknown> = {},
+  storage: Record<string, unknown> = {},
+): Config {
   return parseConfig({
     stores: [
       {
@@ -51,18 +57,20 @@ export function harnessConfig(urls: { centra: string; klaviyo: string; rule: str
         plugins: [{ name: 'rule-dtc', esp: 'rule', apiKey: 'rule-test-key', baseUrl: urls.rule }],
       },
     ],
-    storage: { sqlitePath: `${dir}/bridge.sqlite` },
+    storage: { sqlitePath: `${dir}/bridge.sqlite`, ...storage },
     delivery: { timeoutMs: 2_000, retry: { baseMs: 50, factor: 2, capMs: 400 }, pollMs: 20, leaseMs: 10_000 },
     server: { host: '127.0.0.1', port: 0, webhookSecrets: [SECRET, OLD_SECRET], adminToken: ADMIN, maxBodyBytes: 64 * 1024, ...server },
     centra: { url: `${urls.centra}/graphql`, token: 'centra-test-token', timeoutMs: 5_000, ...centra },
   });
 }
 
-export async function startHarness(opts: { orders?: number; centra?: Record<string, unknown>; server?: Record<string, unknown>; service?: StartServiceOptions } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { orders?: number; centra?: Record<string, unknown>; server?: Record<string, unknown>; storage?: Record<string, unknown>; service?: StartServiceOptions } = {},
+): Promise<Harness> {
   const dataset = generateDataset({ seed: 7, orders: opts.orders ?? 40 });
   const [centra, klaviyo, rule] = await Promise.all([startCentraEmulator({ dataset }), startKlaviyoEmulator(), startRuleEmulator()]);
   const tmp = tempDir();
-  const config = harnessConfig({ centra: centra.url, klaviyo: klaviyo.url, rule: rule.url }, tmp.dir, opts.centra, opts.server);
+  const config = harnessConfig({ centra: centra.url, klaviyo: klaviyo.url, rule: rule.url }, tmp.dir, opts.centra, opts.server, opts.storage);
   const logs = new LogCapture();
   const service = await startService(config, {
     logDestination: logs,

@@ -30,6 +30,21 @@ const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
 };
 
+/** The store cannot be reached or set up: an operational error, shown without a stack trace. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
+
+/** host:port/database of a connection URL: what an error may show (never the user or password). */
+export function describePostgresUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return 'an unparseable URL';
+  }
+}
+
 const handles = new Map<string, { handle: PostgresHandle; users: number }>();
 
 /** A shared handle per (url, schema): the outbox, the inbox and the contact map use one pool. */
@@ -59,7 +74,9 @@ export function connectPostgres(options: PostgresOptions): PostgresHandle {
       client.release();
     }
   };
-  const ready = migrate(pool, schema);
+  const ready = migrate(pool, schema).catch((err: Error) => {
+    throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError(`PostgreSQL store at ${describePostgresUrl(options.url)} (schema ${schema}) is not available: ${err.message}`);
+  });
   ready.catch(() => {});
   const entry = { users: 1, handle: undefined as unknown as PostgresHandle };
   entry.handle = {
@@ -95,7 +112,7 @@ async function migrate(pool: pg.Pool, schema: string): Promise<void> {
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK');
-          throw new Error(`PostgreSQL migration ${m.version} (${m.name}) failed: ${(err as Error).message}`);
+          throw new StoreUnavailableError(`PostgreSQL migration ${m.version} (${m.name}) failed: ${(err as Error).message}`);
         }
       }
     } finally {

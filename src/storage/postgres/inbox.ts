@@ -8,30 +8,13 @@
 // Every write of inbox rows is one statement with its keys in sorted order, so that two
 // transactions inserting overlapping keys wait for each other in the same order and never deadlock.
 import type { PoolClient, QueryResultRow } from 'pg';
-import type { CallDecoder, InboxEvent, InboxFilter, InboxSource, InboxStatus, InboxStore, NewInboxEvent } from '../../ingest/inbox.ts';
+import type { CallDecoder, InboxFilter, InboxSource, InboxStatus, InboxStore, NewInboxEvent } from '../../ingest/inbox.ts';
+import { DUE, toInboxEvent as toEvent, type InboxRow as Row } from '../../ingest/inbox-rows.ts';
 import type { PostgresHandle } from './connect.ts';
 
 export interface PostgresInboxOptions {
   /** How long a row returned by due() stays claimed by this process (default 60 s). */
   leaseMs?: number;
-}
-
-interface Row {
-  key: string;
-  source: string;
-  type: string;
-  action: string;
-  object_id: string;
-  date: string;
-  event: string | null;
-  status: string;
-  attempts: number;
-  next_attempt_at: number;
-  received_at: number;
-  updated_at: number;
-  processed_at: number | null;
-  last_error: string | null;
-  result: string | null;
 }
 
 /** A row as written (event as JSON text): new events are pending, an unreadable stored call is written failed. */
@@ -52,8 +35,6 @@ interface CallRow {
   count: number;
 }
 
-const DUE = `status IN ('pending', 'retry')`;
-
 /**
  * The oldest stored calls not being expanded by another process, about `$1` events' worth.
  * How many to lock is estimated from the oldest 64 calls (as the embedded inbox looks at), locked
@@ -67,26 +48,6 @@ const TAKE_CALLS = `
             SELECT SUM(count) OVER (ORDER BY id) AS upto FROM (SELECT id, count FROM inbox_batches ORDER BY id LIMIT 64) oldest
           ) running WHERE upto <= $1)
      FOR UPDATE SKIP LOCKED`;
-
-function toEvent(r: Row): InboxEvent {
-  return {
-    key: r.key,
-    source: r.source as InboxSource,
-    type: r.type,
-    action: r.action,
-    objectId: r.object_id,
-    date: r.date,
-    event: r.event === null ? null : JSON.parse(r.event),
-    status: r.status as InboxStatus,
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at,
-    receivedAt: r.received_at,
-    updatedAt: r.updated_at,
-    processedAt: r.processed_at,
-    lastError: r.last_error,
-    result: r.result === null ? null : JSON.parse(r.result),
-  };
-}
 
 function pendingRow(r: NewInboxEvent): RowToInsert {
   return {

@@ -1,0 +1,78 @@
+// The delivery tables' rows as both adapters (SQLite, PostgreSQL) read them: same columns,
+// times in epoch milliseconds, the request kept as JSON text.
+import type { AttemptRecord, DeliveryStatus, StoredDelivery } from './port.ts';
+
+/** The states a worker still works on (the partial indexes' condition). */
+export const ACTIVE = `status IN ('pending', 'retry_scheduled', 'in_flight')`;
+
+export interface DeliveryRow {
+  id: string;
+  event_id: string;
+  email_type: string;
+  recipient: string;
+  recipient_address: string;
+  plugin: string;
+  esp: string;
+  lane: string;
+  request: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+  last_error: string | null;
+  last_status: number | null;
+}
+
+export interface AttemptRow {
+  delivery_id: string;
+  attempt: number;
+  worker_id: string;
+  started_at: number;
+  finished_at: number;
+  outcome: string;
+  status: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export function toDelivery(r: DeliveryRow): StoredDelivery {
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    emailType: r.email_type as StoredDelivery['emailType'],
+    recipient: r.recipient as StoredDelivery['recipient'],
+    to: r.recipient_address,
+    plugin: r.plugin,
+    esp: r.esp as StoredDelivery['esp'],
+    lane: r.lane,
+    request: JSON.parse(r.request) as StoredDelivery['request'],
+    status: r.status as DeliveryStatus,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    leaseOwner: r.lease_owner,
+    leaseUntil: r.lease_until,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    deliveredAt: r.delivered_at,
+    lastError: r.last_error,
+    lastStatus: r.last_status,
+  };
+}
+
+export function toAttempt(r: AttemptRow): AttemptRecord {
+  return {
+    deliveryId: r.delivery_id,
+    attempt: r.attempt,
+    workerId: r.worker_id,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    outcome: r.outcome as AttemptRecord['outcome'],
+    status: r.status,
+    error: r.error,
+    durationMs: r.duration_ms,
+  };
+}

@@ -1,0 +1,189 @@
+// The delivery store's contract, run against both adapters: the embedded SQLite file and
+// PostgreSQL (a throwaway schema in the machine's database). Then what only a shared database
+// can show: claims from separate processes' pools never overlap, and two workers deliver
+// everything exactly once between them.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { createOutbox } from '../../src/delivery/outbox.ts';
+import { createWorker } from '../../src/delivery/worker.ts';
+import type { DeliveryStore } from '../../src/storage/port.ts';
+import { connectPostgres } from '../../src/storage/postgres/connect.ts';
+import { openPostgresStore } from '../../src/storage/postgres/store.ts';
+import { FakeTransport, planned, tempStore } from '../delivery/helpers.ts';
+import { tempSchema } from '../helpers/postgres.ts';
+
+interface Opened {
+  store: DeliveryStore;
+  cleanup(): Promise<void>;
+}
+
+const adapters: Record<string, () => Promise<Opened>> = {
+  sqlite: async () => {
+    const t = tempStore();
+    assert.ok(existsSync(t.path), 'directories created, file opened');
+    return t;
+  },
+  postgres: async () => {
+    const schema = await tempSchema('store');
+    const store = openPostgresStore(connectPostgres({ url: schema.url, schema: schema.schema }));
+    return {
+      store,
+      async cleanup() {
+        await store.close();
+        await schema.drop();
+      },
+    };
+  },
+};
+
+for (const [name, open] of Object.entries(adapters)) {
+  describe(`delivery store: ${name}`, () => {
+    test('enqueue is idempotent: the same ids twice yield one row each', async () => {
+      const t = await open();
+      try {
+        const outbox = createOutbox(t.store);
+        const batch = [planned('a'), planned('b'), planned('c', 'rule', 'r1')];
+        assert.deepEqual(await outbox.enqueue(batch, 'ev1'), { inserted: 3, duplicates: 0 });
+        assert.deepEqual(await outbox.enqueue([...batch, planned('d')], 'ev1'), { inserted: 1, duplicates: 3 });
+        assert.deepEqual(await outbox.enqueue([planned('e'), planned('e')], 'ev2'), { inserted: 1, duplicates: 1 });
+        assert.equal(await outbox.queueDepth(), 5);
+        const a = await outbox.getDelivery('a');
+        assert.equal(a?.status, 'pending');
+        assert.equal(a?.lane, 'klaviyo:main');
+        assert.equal(a?.eventId, 'ev1');
+        assert.equal(a?.to, 'a@example.com');
+        assert.equal(typeof a?.createdAt, 'number', 'times come back as numbers');
+        assert.deepEqual(a?.request.body, { id: 'a' });
+        assert.equal((await outbox.getDelivery('c'))?.lane, 'rule:r1');
+        assert.deepEqual(await t.store.lanes(), [
+          { lane: 'klaviyo:main', esp: 'klaviyo', plugin: 'main' },
+          { lane: 'rule:r1', esp: 'rule', plugin: 'r1' },
+        ]);
+        assert.deepEqual(await outbox.countsByStateAndEsp(), [
+          { status: 'pending', esp: 'klaviyo', count: 4 },
+          { status: 'pending', esp: 'rule', count: 1 },
+        ]);
+        assert.equal((await outbox.listDeliveries({ esp: 'rule' })).length, 1);
+        assert.equal((await outbox.listDeliveries({ status: 'pending', limit: 2 })).length, 2);
+        assert.ok((await outbox.oldestPendingAgeMs()) >= 0);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    test('claim leases a bounded batch; a lapsed lease makes the row claimable by another worker; a late loser overwrites nothing', async () => {
+      const t = await open();
+      try {
+        const outbox = createOutbox(t.store);
+        await outbox.enqueue([planned('a'), planned('b'), planned('c'), planned('x', 'voyado', 'v')], 'ev');
+        const now = Date.now() + 10;
+        const first = await t.store.claimDue({ lane: 'klaviyo:main', owner: 'w1', now, leaseMs: 1000, limit: 2 });
+        assert.equal(first.length, 2);
+        assert.ok(first.every((r) => r.status === 'in_flight' && r.leaseOwner === 'w1' && r.attempts === 1));
+        const second = await t.store.claimDue({ lane: 'klaviyo:main', owner: 'w2', now: now + 500, leaseMs: 1000, limit: 10 });
+        assert.deepEqual(second.map((r) => r.id), ['c'], 'only the unleased row; other lanes untouched');
+        assert.equal((await t.store.claimDue({ lane: 'klaviyo:main', owner: 'w2', now: now + 999, leaseMs: 1000, limit: 10 })).length, 0);
+        assert.equal(await t.store.nextDueAt('klaviyo:main'), now + 1000, 'due again when the first lease ends');
+        const reclaimed = await t.store.claimDue({ lane: 'klaviyo:main', owner: 'w2', now: now + 1000, leaseMs: 1000, limit: 10 });
+        assert.deepEqual(reclaimed.map((r) => r.id).sort(), ['a', 'b']);
+        assert.ok(reclaimed.every((r) => r.leaseOwner === 'w2' && r.attempts === 2));
+        const attempt = { deliveryId: 'a', attempt: 1, workerId: 'w1', startedAt: now, finishedAt: now + 1001, outcome: 'transient' as const, status: 500, error: 'x', durationMs: 1001 };
+        const late = await t.store.finishAttempt({ id: 'a', owner: 'w1', now: now + 1001, lastStatus: 500, next: { status: 'retry_scheduled', nextAttemptAt: now + 5000, reason: 'x' }, attempt });
+        assert.equal(late, false);
+        assert.equal((await t.store.getDelivery('a'))?.leaseOwner, 'w2');
+        assert.equal((await t.store.listAttempts('a'))[0]?.outcome, 'lease_lost');
+        // Delivered is the truth: it is written even by a worker that lost the lease.
+        assert.equal(await t.store.finishAttempt({ id: 'b', owner: 'w1', now: now + 1002, lastStatus: 202, next: { status: 'delivered', at: now + 1002 }, attempt: { ...attempt, deliveryId: 'b', outcome: 'delivered', status: 202, error: null } }), true);
+        assert.equal((await t.store.getDelivery('b'))?.status, 'delivered');
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    test('release hands a claim back unattempted; dead rows replay one by one or all at once', async () => {
+      const t = await open();
+      try {
+        const outbox = createOutbox(t.store);
+        await outbox.enqueue([planned('r'), planned('d1'), planned('d2')], 'ev');
+        const now = Date.now() + 10;
+        const claimed = await t.store.claimDue({ lane: 'klaviyo:main', owner: 'w', now, leaseMs: 60_000, limit: 3 });
+        assert.equal(claimed.length, 3);
+        assert.equal(await t.store.releaseClaim('r', 'someone-else', now + 100, now), false, 'only the lease holder releases');
+        assert.equal(await t.store.releaseClaim('r', 'w', now + 100, now), true);
+        const r = await t.store.getDelivery('r');
+        assert.deepEqual([r?.status, r?.attempts, r?.nextAttemptAt, r?.leaseOwner], ['pending', 0, now + 100, null]);
+        for (const id of ['d1', 'd2']) {
+          const attempt = { deliveryId: id, attempt: 1, workerId: 'w', startedAt: now, finishedAt: now + 1, outcome: 'permanent' as const, status: 400, error: 'bad', durationMs: 1 };
+          assert.equal(await t.store.finishAttempt({ id, owner: 'w', now: now + 1, lastStatus: 400, next: { status: 'dead', reason: 'bad request' }, attempt }), true);
+        }
+        assert.equal((await t.store.getDelivery('d1'))?.lastError, 'bad request');
+        assert.equal(await t.store.queueDepth(), 1);
+        assert.equal(await t.store.replay('d1', now + 2), true);
+        assert.equal((await t.store.getDelivery('d1'))?.status, 'pending');
+        assert.equal(await t.store.replayAllDead(now + 3), 1);
+        assert.equal(await t.store.queueDepth(), 3);
+        assert.equal((await t.store.listAttempts('d2')).length, 1, 'history kept across a replay');
+      } finally {
+        await t.cleanup();
+      }
+    });
+  });
+}
+
+describe('delivery store: PostgreSQL shared by several processes', () => {
+  test('claims from two pools at the same moment never hand out the same row', async () => {
+    const schema = await tempSchema('claims');
+    // Two handles (two pools), as two bridge processes would have.
+    const a = openPostgresStore(connectPostgres({ url: `${schema.url}?application_name=a`, schema: schema.schema }));
+    const b = openPostgresStore(connectPostgres({ url: `${schema.url}?application_name=b`, schema: schema.schema }));
+    try {
+      await createOutbox(a).enqueue(Array.from({ length: 200 }, (_, i) => planned(`p${i}`)), 'ev');
+      const now = Date.now() + 10;
+      const claimed: string[] = [];
+      await Promise.all(
+        [a, b, a, b, a, b].map(async (store, i) => {
+          for (;;) {
+            const rows = await store.claimDue({ lane: 'klaviyo:main', owner: `w${i}`, now, leaseMs: 60_000, limit: 7 });
+            if (!rows.length) return;
+            claimed.push(...rows.map((r) => r.id));
+          }
+        }),
+      );
+      assert.equal(claimed.length, 200, 'every row claimed once');
+      assert.equal(new Set(claimed).size, 200, 'no row claimed twice');
+    } finally {
+      await a.close();
+      await b.close();
+      await schema.drop();
+    }
+  });
+
+  test('two workers on one database deliver 300 deliveries exactly once between them', async () => {
+    const schema = await tempSchema('workers');
+    const stores = ['w1', 'w2'].map((n) => openPostgresStore(connectPostgres({ url: `${schema.url}?application_name=${n}`, schema: schema.schema })));
+    // One transport records the sends of both workers: a second send of an id would show.
+    const transport = new FakeTransport('klaviyo', async () => {
+      await new Promise((r) => setTimeout(r, 2));
+      return { kind: 'delivered', status: 202 };
+    });
+    const workers = stores.map((store, i) => createWorker({ store, transports: [transport], policy: { baseMs: 20, capMs: 50 }, pollMs: 20, workerId: `worker-${i + 1}`, batchSize: 8 }));
+    try {
+      await createOutbox(stores[0]).enqueue(Array.from({ length: 300 }, (_, i) => planned(`m${i}`)), 'ev');
+      for (const w of workers) w.start();
+      const outbox = createOutbox(stores[1]);
+      const end = Date.now() + 20_000;
+      while ((await outbox.queueDepth()) > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(await outbox.queueDepth(), 0, 'everything settled');
+      assert.equal(transport.calls.length, 300, 'one send per delivery');
+      assert.equal(new Set(transport.calls.map((c) => c.id)).size, 300);
+      const byWorker = await schema.query<{ worker_id: string; n: number }>('SELECT worker_id, COUNT(*)::int AS n FROM delivery_attempts GROUP BY worker_id ORDER BY worker_id');
+      assert.equal(byWorker.reduce((s, r) => s + r.n, 0), 300);
+      assert.equal(byWorker.length, 2, `both workers took a share: ${JSON.stringify(byWorker)}`);
+    } finally {
+      for (const w of workers) await w.stop();
+      for (const s of stores) await s.close();
+      await schema.drop();
+    }
+  });
+});
