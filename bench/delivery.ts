@@ -2,7 +2,9 @@
 // (default 20,000) drained into the Klaviyo emulator whose limits are burst 350/s and steady
 // 350/s, with Rule and Voyado lanes working beside it. Prints as its last line:
 //   {"deliveries":N,"allowedRate":R,"achievedRate":A,"ratio":A/R,"status429":n,"lost":0,"duplicates":0,"peakRssMB":m}
-// Usage: node --import tsx bench/delivery.ts [--count N] [--rate R]
+// Usage: node --import tsx bench/delivery.ts [--count N] [--rate R] [--store sqlite|postgres]
+//   --store postgres: the outbox in a throwaway schema of $BENCH_DATABASE_URL
+//   (default postgres://postgres@127.0.0.1:5432/test), dropped afterwards.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +24,9 @@ const arg = (name: string) => {
 const COUNT = Number(arg('--count') ?? 20_000);
 const RATE = Number(arg('--rate') ?? 350);
 const SIDE = Math.ceil(COUNT / 10);
+const STORE = arg('--store') ?? 'sqlite';
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_SCHEMA = `bench_delivery_${process.pid}`;
 
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -56,7 +61,10 @@ const raw = {
     { id: 3, name: 'R', kind: 'wholesale', emails: { orderConfirmationTo: 'none' }, plugins: [{ name: 'rule', esp: 'rule', apiKey: 'rule-test-key', baseUrl: rule.url }] },
     { id: 4, name: 'V', kind: 'wholesale', emails: { orderConfirmationTo: 'none' }, plugins: [{ name: 'voyado', esp: 'voyado', apiKey: 'voyado-test-key', baseUrl: voyado.url, storeExternalId: 'wholesale' }] },
   ],
-  storage: { sqlitePath: path.join(dir, 'bridge.sqlite') },
+  storage:
+    STORE === 'postgres'
+      ? { kind: 'postgres', postgres: { url: DATABASE_URL, schema: PG_SCHEMA } }
+      : { sqlitePath: path.join(dir, 'bridge.sqlite') },
   delivery: {
     timeoutMs: 10_000,
     pollMs: 50,
@@ -106,9 +114,9 @@ const started = Date.now();
 bridge.worker.start();
 await bridge.worker.drain({ timeoutMs: 600_000 });
 // The Klaviyo lane's time: from the worker's start to its last delivery, as the store recorded it.
-const lastDelivered = (bridge.store as unknown as { db: { prepare(sql: string): { get(): { t: number } } } }).db
-  .prepare("SELECT max(delivered_at) AS t FROM deliveries WHERE esp = 'klaviyo'")
-  .get().t;
+const LAST_KLAVIYO = "SELECT max(delivered_at) AS t FROM deliveries WHERE esp = 'klaviyo'";
+const store = bridge.store as unknown as { db?: { prepare(sql: string): { get(): { t: number } } }; handle?: { pool: { query(sql: string): Promise<{ rows: { t: number }[] }> } } };
+const lastDelivered = store.db ? store.db.prepare(LAST_KLAVIYO).get().t : (await store.handle!.pool.query(LAST_KLAVIYO)).rows[0].t;
 const seconds = (lastDelivered - started) / 1000;
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -124,10 +132,18 @@ const achieved = k.length / seconds;
 console.log(`Klaviyo: ${k.length} in ${seconds.toFixed(1)} s; Rule ${rs.subscribers}/${r.length}, Voyado ${vs.orders}/${v.length}; 429s: Klaviyo ${ks.counters.status429}, Rule ${rs.counters.status429}, Voyado ${vs.counters.status429}`);
 
 await bridge.close();
+if (STORE === 'postgres') {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE`);
+  await client.end();
+}
 esps.kill('SIGTERM');
 rmSync(dir, { recursive: true, force: true });
 console.log(
   JSON.stringify({
+    store: STORE,
     deliveries: k.length,
     allowedRate: RATE,
     achievedRate: Math.round(achieved * 10) / 10,
