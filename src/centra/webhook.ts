@@ -89,11 +89,17 @@ export function verifySignature(
 }
 
 const idSchema = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]);
+// Control characters are refused: Centra never sends them, and PostgreSQL cannot store a NUL in text.
+const noControl = /^[^\u0000-\u001f\u007f]*$/;
 const eventSchema = z.object({
   type: z.enum(WEBHOOK_TYPES),
-  action: z.string().min(1).max(64),
+  action: z.string().min(1).max(64).regex(noControl, 'no control characters'),
   id: idSchema,
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/, 'a date such as 2021-01-29 14:40:58.628033'),
+  date: z
+    .string()
+    .max(64)
+    .regex(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/, 'a date such as 2021-01-29 14:40:58.628033')
+    .regex(noControl, 'no control characters'),
 });
 const looseEventSchema = z.object({ type: z.string().min(1) }).passthrough();
 

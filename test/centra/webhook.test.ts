@@ -62,6 +62,8 @@ test('body: not form, no payload, two payloads, not JSON, bad event, >100 events
     [new URLSearchParams({ payload: '{"events":[]}' }).toString(), /empty/],
     [new URLSearchParams({ payload: JSON.stringify({ events: [{ ...ev(0), id: 'abc' }] }) }).toString(), /events\[0\]\.id/],
     [new URLSearchParams({ payload: JSON.stringify({ events: [{ ...ev(0), date: 'yesterday' }] }) }).toString(), /events\[0\]\.date/],
+    [new URLSearchParams({ payload: JSON.stringify({ events: [{ ...ev(0), action: 'up\u0000date' }] }) }).toString(), /events\[0\]\.action: no control characters/],
+    [new URLSearchParams({ payload: JSON.stringify({ events: [{ ...ev(0), date: '2024-03-04 10:00:00\n' }] }) }).toString(), /events\[0\]\.date: no control characters/],
     [new URLSearchParams({ payload: JSON.stringify({ events: Array.from({ length: 101 }, (_, i) => ev(i)) }) }).toString(), /101 events/],
     ['', /empty/],
   ];
