@@ -6,7 +6,9 @@
 //   2. open loop: 500 batches/s (50,000 events/s) offered on a schedule; latency counted
 //      from the scheduled send time (no coordinated omission).
 // Prints as its last line: {"eventsPerSecond":E,"baselineEventsPerSecond":B,"ratio":E/B,"p99AckMs":p}
-// Usage: node --import tsx bench/ingest.ts [--seconds S] [--clients C] [--rate BATCHES_PER_S] [--open-seconds S] [--synchronous normal|full]
+// Usage: node --import tsx bench/ingest.ts [--seconds S] [--clients C] [--rate BATCHES_PER_S] [--open-seconds S]
+//          [--synchronous normal|full] [--store sqlite|postgres]
+//   --store postgres: a throwaway schema of $BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +21,9 @@ const arg = (name: string, dflt: string) => {
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
 const SECRET = 'bench-secret';
+const STORE = arg('--store', 'sqlite');
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_SCHEMA = `bench_ingest_${process.pid}`;
 
 if (process.argv.includes('--client')) await client();
 else await server();
@@ -29,7 +34,10 @@ async function server(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-ingest-'));
   const config = parseConfig({
     stores: [{ id: 1, name: 'Showroom', kind: 'wholesale', plugins: [] }],
-    storage: { sqlitePath: path.join(dir, 'bridge.sqlite'), synchronous: arg('--synchronous', 'normal') },
+    storage:
+      STORE === 'postgres'
+        ? { kind: 'postgres', postgres: { url: DATABASE_URL, schema: PG_SCHEMA } }
+        : { sqlitePath: path.join(dir, 'bridge.sqlite'), synchronous: arg('--synchronous', 'normal') },
     server: { host: '127.0.0.1', port: 0, webhookSecrets: [SECRET], adminToken: 'bench-admin', maxBodyBytes: 1024 * 1024 },
     centra: { url: 'http://127.0.0.1:9/graphql', token: 'unused' },
   });
@@ -48,6 +56,13 @@ async function server(): Promise<void> {
   const batches = service.ingest.calls;
   await service.close();
   rmSync(dir, { recursive: true, force: true });
+  if (STORE === 'postgres') {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE`);
+    await client.end();
+  }
   if (code !== 0 || !result) {
     process.stderr.write(`load generator failed (exit ${code})\n`);
     process.exit(1);
@@ -59,6 +74,7 @@ async function server(): Promise<void> {
   process.stdout.write(`stored ${stored} events in ${batches.commits} commits (${(batches.items / Math.max(1, batches.commits)).toFixed(1)} webhook calls a commit); open loop: ${result.openLoop.sent} batches offered at ${result.openLoop.rate}/s, p50 ${result.openLoop.p50.toFixed(2)} ms, p99 ${result.openLoop.p99.toFixed(2)} ms, max ${result.openLoop.max.toFixed(2)} ms, errors ${result.errors}\n`);
   const E = Math.round(result.eventsPerSecond);
   const B = Math.round(result.baselineEventsPerSecond);
+  if (STORE !== 'sqlite') process.stdout.write(`store: ${STORE}\n`);
   process.stdout.write(`${JSON.stringify({ eventsPerSecond: E, baselineEventsPerSecond: B, ratio: Number((E / B).toFixed(3)), p99AckMs: Number(result.openLoop.p99.toFixed(2)) })}\n`);
 }
 

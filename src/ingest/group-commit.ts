@@ -35,39 +35,60 @@ export function createGroupCommit<T, R>(opts: GroupCommitOptions<T, R>): GroupCo
   let items: T[] = [];
   let waiters: Waiter<R>[] = [];
   let scheduled: { cancel(): void } | undefined;
-  let running: Promise<void> = Promise.resolve();
+  /** The commit in progress, if any. One at a time: what arrives meanwhile waits and goes in the next one. */
+  let committing: Promise<void> | null = null;
   const stats = { commits: 0, items: 0 };
 
   function schedule(): void {
-    if (scheduled) return;
+    if (scheduled || committing) return;
     if (maxDelayMs > 0) {
-      const t = setTimeout(tick, maxDelayMs);
+      const t = setTimeout(commitWaiting, maxDelayMs);
       scheduled = { cancel: () => clearTimeout(t) };
     } else {
-      const t = setImmediate(tick);
+      const t = setImmediate(commitWaiting);
       scheduled = { cancel: () => clearImmediate(t) };
     }
   }
 
-  function tick(): void {
+  /**
+   * Commits everything waiting, then, if more arrived while that commit ran, commits that too.
+   * The batch is formed when the store is free, not when items arrive: with a store that answers
+   * over the network, every request that arrives during one commit shares the next.
+   */
+  function commitWaiting(): Promise<void> {
     scheduled?.cancel();
     scheduled = undefined;
-    if (!items.length) return;
-    const batch = items;
-    const batchWaiters = waiters;
-    items = [];
-    waiters = [];
-    // Commits run one after another: the next batch fills while this one is written.
-    running = running.then(async () => {
-      try {
-        const results = await opts.commit(batch);
-        stats.commits++;
-        stats.items += batch.length;
-        for (const w of batchWaiters) w.resolve(results.slice(w.from, w.from + w.count));
-      } catch (err) {
-        for (const w of batchWaiters) w.reject(err);
+    if (committing) return committing;
+    committing = (async () => {
+      while (items.length) {
+        const batchWaiters = takeWaiters();
+        const n = batchWaiters.reduce((sum, w) => sum + w.count, 0);
+        const batch = n === items.length ? items : items.slice(0, n);
+        items = n === items.length ? [] : items.slice(n);
+        for (const w of waiters) w.from -= n;
+        try {
+          const results = await opts.commit(batch);
+          stats.commits++;
+          stats.items += batch.length;
+          for (const w of batchWaiters) w.resolve(results.slice(w.from, w.from + w.count));
+        } catch (err) {
+          for (const w of batchWaiters) w.reject(err);
+        }
       }
+    })().finally(() => {
+      committing = null;
+      // Appended by a continuation of the last batch's callers, after the loop looked.
+      if (items.length) schedule();
     });
+    return committing;
+  }
+
+  /** The oldest appends, whole, up to maxItems items (at least one append, however large). */
+  function takeWaiters(): Waiter<R>[] {
+    let n = 0;
+    let k = 0;
+    while (k < waiters.length && (k === 0 || n + waiters[k].count <= maxItems)) n += waiters[k++].count;
+    return waiters.splice(0, k);
   }
 
   return {
@@ -76,13 +97,13 @@ export function createGroupCommit<T, R>(opts: GroupCommitOptions<T, R>): GroupCo
       return new Promise<R[]>((resolve, reject) => {
         waiters.push({ from: items.length, count: newItems.length, resolve, reject });
         for (const it of newItems) items.push(it);
-        if (items.length >= maxItems) tick();
+        if (committing) return;
+        if (items.length >= maxItems) void commitWaiting();
         else schedule();
       });
     },
     async flush() {
-      tick();
-      await running;
+      await commitWaiting();
     },
     get waiting() {
       return items.length;
