@@ -16,6 +16,7 @@ import { planEvent } from '../src/pipeline/plan.ts';
 import { parseEvent } from '../src/centra/parse-event.ts';
 import type { PlannedDelivery } from '../src/delivery/types.ts';
 import { readFileSync } from 'node:fs';
+import { BENCH_DATABASE_URL, benchSchema, dropBenchSchema } from './postgres.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -25,8 +26,7 @@ const COUNT = Number(arg('--count') ?? 20_000);
 const RATE = Number(arg('--rate') ?? 350);
 const SIDE = Math.ceil(COUNT / 10);
 const STORE = arg('--store') ?? 'sqlite';
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const PG_SCHEMA = `bench_delivery_${process.pid}`;
+const PG_SCHEMA = benchSchema('delivery');
 
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -63,7 +63,7 @@ const raw = {
   ],
   storage:
     STORE === 'postgres'
-      ? { kind: 'postgres', postgres: { url: DATABASE_URL, schema: PG_SCHEMA } }
+      ? { kind: 'postgres', postgres: { url: BENCH_DATABASE_URL, schema: PG_SCHEMA } }
       : { sqlitePath: path.join(dir, 'bridge.sqlite') },
   delivery: {
     timeoutMs: 10_000,
@@ -132,13 +132,7 @@ const achieved = k.length / seconds;
 console.log(`Klaviyo: ${k.length} in ${seconds.toFixed(1)} s; Rule ${rs.subscribers}/${r.length}, Voyado ${vs.orders}/${v.length}; 429s: Klaviyo ${ks.counters.status429}, Rule ${rs.counters.status429}, Voyado ${vs.counters.status429}`);
 
 await bridge.close();
-if (STORE === 'postgres') {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE`);
-  await client.end();
-}
+if (STORE === 'postgres') await dropBenchSchema(PG_SCHEMA);
 esps.kill('SIGTERM');
 rmSync(dir, { recursive: true, force: true });
 console.log(

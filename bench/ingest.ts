@@ -15,6 +15,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
+import { BENCH_DATABASE_URL, benchSchema, dropBenchSchema } from './postgres.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(name);
@@ -22,8 +23,7 @@ const arg = (name: string, dflt: string) => {
 };
 const SECRET = 'bench-secret';
 const STORE = arg('--store', 'sqlite');
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const PG_SCHEMA = `bench_ingest_${process.pid}`;
+const PG_SCHEMA = benchSchema('ingest');
 
 if (process.argv.includes('--client')) await client();
 else await server();
@@ -36,7 +36,7 @@ async function server(): Promise<void> {
     stores: [{ id: 1, name: 'Showroom', kind: 'wholesale', plugins: [] }],
     storage:
       STORE === 'postgres'
-        ? { kind: 'postgres', postgres: { url: DATABASE_URL, schema: PG_SCHEMA } }
+        ? { kind: 'postgres', postgres: { url: BENCH_DATABASE_URL, schema: PG_SCHEMA } }
         : { sqlitePath: path.join(dir, 'bridge.sqlite'), synchronous: arg('--synchronous', 'normal') },
     server: { host: '127.0.0.1', port: 0, webhookSecrets: [SECRET], adminToken: 'bench-admin', maxBodyBytes: 1024 * 1024 },
     centra: { url: 'http://127.0.0.1:9/graphql', token: 'unused' },
@@ -56,13 +56,7 @@ async function server(): Promise<void> {
   const batches = service.ingest.calls;
   await service.close();
   rmSync(dir, { recursive: true, force: true });
-  if (STORE === 'postgres') {
-    const { default: pg } = await import('pg');
-    const client = new pg.Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE`);
-    await client.end();
-  }
+  if (STORE === 'postgres') await dropBenchSchema(PG_SCHEMA);
   if (code !== 0 || !result) {
     process.stderr.write(`load generator failed (exit ${code})\n`);
     process.exit(1);
