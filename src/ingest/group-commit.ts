@@ -1,12 +1,13 @@
-// Group commit: requests append their events to an in-memory batch; one transaction per tick
-// stores everything appended since the last one, and every request is answered only once the
-// batch that holds its events has committed. One commit serves many requests, so the cost of a
-// transaction is shared instead of paid per event or per request.
+// Group commit: requests append their events to an in-memory batch; one transaction stores
+// everything appended since the last one (on the next event-loop turn, or as soon as the previous
+// commit finished), and every request is answered only once the batch that holds its events has
+// committed. One commit serves many requests, so the cost of a transaction is shared instead of
+// paid per event or per request.
 
 export interface GroupCommitOptions<T, R> {
   /** Stores a batch in one transaction; returns one result per item, in order. */
   commit: (items: T[]) => Promise<R[]>;
-  /** Commit at once when this many items wait (default 5000). */
+  /** Commit at once when this many items wait, and put at most this many in one commit unless one append alone is larger (default 5000). */
   maxItems?: number;
   /** Wait this long after the first append before committing (default 0: the next turn of the event loop). */
   maxDelayMs?: number;

@@ -8,9 +8,9 @@ import { createGroupCommit, type GroupCommit } from './group-commit.ts';
 import type { InboxSource, InboxStore, NewInboxEvent, StoredCall } from './inbox.ts';
 
 export interface Ingest {
-  /** Stores the rows durably (one shared transaction per tick); per row: whether it was new. */
+  /** Stores the rows durably (group commit: one transaction shared with every concurrent caller); per row: whether it was new. */
   store(rows: readonly NewInboxEvent[]): Promise<boolean[]>;
-  /** Stores one received webhook call durably as one record, its payload as received (one shared transaction per tick); parsing into rows and dedupe come later. */
+  /** Stores one received webhook call durably as one record, its payload as received (group commit); parsing into rows and dedupe come later. */
   storeCall(call: StoredCall): Promise<void>;
   /** Commits what waits and expands every stored call into the inbox. */
   flush(): Promise<void>;
