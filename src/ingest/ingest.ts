@@ -1,5 +1,5 @@
 // The front door of the inbox. Webhook calls are stored as they came, one record per call, with
-// group commit (one transaction per tick for all calls that arrived), and acknowledged once that
+// group commit (one transaction for all calls that arrived since the last one), and acknowledged once that
 // committed. An expander then moves their events into the inbox proper (dedupe, status) in small
 // chunks off the request path, and wakes the processor. Single events (direct, events queue) go
 // straight into the inbox, also with group commit, because their callers want to know if each was new.
