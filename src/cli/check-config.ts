@@ -22,6 +22,13 @@ export function checkConfigCommand(file: string): void {
       if (typeof p.apiKey !== 'string' && !process.env[p.apiKey.env]) missing.push(`${p.apiKey.env} (plugin "${p.name}" of store ${store.id})`);
     }
   }
+  const storage = config.storage;
+  if (storage.kind === 'postgres') {
+    out.push(`storage: PostgreSQL, schema ${storage.postgres.schema}, URL ${describeSecret(storage.postgres.url)}, up to ${storage.postgres.maxConnections} connections`);
+    if (typeof storage.postgres.url !== 'string' && !process.env[storage.postgres.url.env]) missing.push(`${storage.postgres.url.env} (storage.postgres.url)`);
+  } else {
+    out.push(`storage: SQLite file ${storage.sqlitePath} (synchronous ${storage.synchronous})`);
+  }
   if (missing.length) out.push(`warning: not set in this environment: ${missing.join(', ')}`);
   const templateProblems = checkFallbackTemplates(config);
   out.push(templateProblems.length ? `fallback templates: ${templateProblems.length} problem(s)` : 'fallback templates: ok');

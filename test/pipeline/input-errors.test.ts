@@ -96,3 +96,17 @@ test('--help lists the commands', () => {
   assert.match(r.stdout, /preview/);
   assert.match(r.stdout, /check-config/);
 });
+
+test('check-config names the store and warns when the PostgreSQL URL variable is not set', () => {
+  const cfg = path.join(dir, 'pg.yaml');
+  writeFileSync(cfg, 'stores:\n  - id: 1\n    name: Showroom\n    kind: wholesale\n    plugins: []\nstorage:\n  kind: postgres\n  postgres:\n    url: { env: BRIDGE_TEST_PG_URL }\n    schema: bridge_a\n');
+  const unset = spawnSync(process.execPath, [path.join(ROOT, 'bin/esp-bridge.js'), 'check-config', cfg], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BRIDGE_TEST_PG_URL: '' } });
+  assert.equal(unset.status, 0, unset.stderr);
+  assert.match(unset.stdout, /storage: PostgreSQL, schema bridge_a, URL \$BRIDGE_TEST_PG_URL/);
+  assert.match(unset.stdout, /not set in this environment: BRIDGE_TEST_PG_URL \(storage\.postgres\.url\)/);
+  const set = spawnSync(process.execPath, [path.join(ROOT, 'bin/esp-bridge.js'), 'check-config', cfg], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BRIDGE_TEST_PG_URL: 'postgres://u:pw@db/x' } });
+  assert.doesNotMatch(set.stdout, /not set/);
+  assert.doesNotMatch(set.stdout, /pw@db/, 'the URL itself is never printed');
+  const sqlite = cli('check-config', 'config/example.yaml');
+  assert.match(sqlite.stdout, /storage: SQLite file \.\/data\/bridge\.sqlite \(synchronous normal\)/);
+});
