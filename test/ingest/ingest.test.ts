@@ -5,22 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { encodeWebhookBody, parseWebhookBody } from '../../src/centra/webhook.ts';
 import { createIngest } from '../../src/ingest/ingest.ts';
 import { openSqliteInbox } from '../../src/ingest/sqlite-inbox.ts';
+import { callOf, DATE } from '../helpers/inbox.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ingest-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const openInbox = () => openSqliteInbox({ path: path.join(dir, `inbox-${++n}.sqlite`) });
-const DATE = '2024-03-04 10:00:00.000000';
-
-/** What the webhook route stores for a body Centra sends. */
-function callOf(events: { type: string; action: string; id: number; date: string }[], receivedAt = 1_000) {
-  const parsed = parseWebhookBody(encodeWebhookBody(events));
-  assert.ok(parsed.ok, 'the test body parses');
-  return { source: 'webhook' as const, receivedAt, payload: parsed.payload, count: parsed.events.length };
-}
 
 test('a stored call is expanded into inbox rows; an event already seen is not stored twice; unknown types are skipped', async () => {
   const inbox = openInbox();

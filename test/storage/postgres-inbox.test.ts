@@ -3,14 +3,13 @@
 // to one process only. "Two processes" are two pools on the same schema.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeWebhookBody, parseWebhookBody } from '../../src/centra/webhook.ts';
 import type { InboxStore, NewInboxEvent } from '../../src/ingest/inbox.ts';
 import { createIngest, rowsOfCall } from '../../src/ingest/ingest.ts';
 import { connectPostgres } from '../../src/storage/postgres/connect.ts';
 import { openPostgresInbox } from '../../src/storage/postgres/inbox.ts';
 import { tempSchema, type TempSchema } from '../helpers/postgres.ts';
+import { callOf, DATE } from '../helpers/inbox.ts';
 
-const DATE = '2024-03-04 10:00:00.000000';
 
 /**
  * Runs `fn` on a throwaway schema with `processes` inboxes on it. connectPostgres shares one pool
@@ -32,13 +31,6 @@ async function withInboxes(processes: number, leaseMs: number | undefined, fn: (
     for (const inbox of inboxes) await inbox.close();
     await db.drop();
   }
-}
-
-/** What the webhook route stores for a body Centra sends. */
-function callOf(events: { type: string; action: string; id: number; date: string }[], receivedAt = 1_000) {
-  const parsed = parseWebhookBody(encodeWebhookBody(events));
-  assert.ok(parsed.ok, 'the test body parses');
-  return { source: 'webhook' as const, receivedAt, payload: parsed.payload, count: parsed.events.length };
 }
 
 function row(key: string, receivedAt: number, extra: Partial<NewInboxEvent> = {}): NewInboxEvent {
