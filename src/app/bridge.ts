@@ -2,14 +2,12 @@
 // and the worker. The pipeline's plans go in through `submit`; everything else is delivery's.
 import type { CentraEvent } from '../centra/event-schema.ts';
 import type { Config, PluginConfig } from '../config/schema.ts';
-import { resolveSecret } from '../config/secret.ts';
+import { resolveSecret, type SecretRef } from '../config/secret.ts';
 import { createOutbox, type Outbox } from '../delivery/outbox.ts';
 import type { SkippedEmail, Transport } from '../delivery/types.ts';
 import { createWorker, type Worker, type WorkerLogger } from '../delivery/worker.ts';
-import { createKlaviyoTransport } from '../esp/klaviyo/transport.ts';
-import { createRuleTransport } from '../esp/rule/transport.ts';
-import { createSmtpTransport } from '../esp/smtp/transport.ts';
-import { createVoyadoTransport } from '../esp/voyado/transport.ts';
+import { redactRequest } from '../delivery/redact.ts';
+import { ESP_MODULES, FALLBACK, deliveryDefaults, secretPathsOf } from '../esp/modules.ts';
 import { contactMapOf, type EngageContactMap } from '../engage/contact-map.ts';
 import { planEvent } from '../pipeline/plan.ts';
 import type { DeliveryStore } from '../storage/port.ts';
@@ -44,25 +42,23 @@ export interface BridgeOptions {
   wrapTransport?: (transport: Transport) => Transport;
 }
 
-function pluginByName(config: Config, name: string): PluginConfig {
-  for (const s of config.stores) for (const p of s.plugins) if (p.name === name) return p;
-  throw new Error(`no plugin named "${name}" in the config (a stored delivery names it)`);
+function pluginByName(config: Config, esp: string, name: string): PluginConfig {
+  for (const s of config.stores) for (const p of s.plugins) if (p.name === name && p.esp === esp) return p;
+  throw new Error(`no ${esp} plugin named "${name}" in the config (a stored delivery names it)`);
 }
 
-/** One transport per ESP; credentials are looked up by plugin name and resolved at send time. */
+/** One transport per ESP module (and the fallback's when `smtp:` is set); a plugin's settings and secrets are looked up by name at send time. */
 export function createTransports(config: Config, extras: { engageContacts?: EngageContactMap | null } = {}): Transport[] {
-  const timeoutMs = config.delivery.timeoutMs;
-  const credentials = (name: string) => {
-    const p = pluginByName(config, name);
-    const extra = p.esp === 'voyado' ? { newContactType: p.newContactType } : {};
-    return { apiKey: resolveSecret(p.apiKey), ...extra };
-  };
-  const transports: Transport[] = [
-    createKlaviyoTransport({ credentials, timeoutMs }),
-    createRuleTransport({ credentials, timeoutMs }),
-    createVoyadoTransport({ credentials, timeoutMs, contacts: extras.engageContacts }),
-  ];
-  if (config.smtp) transports.push(createSmtpTransport({ server: config.smtp, resolveSecret: (ref) => resolveSecret(ref) }));
+  const secret = (ref: SecretRef) => resolveSecret(ref);
+  const transports = ESP_MODULES.map((m) =>
+    m.createTransport({
+      settings: (name) => pluginByName(config, m.name, name),
+      secret,
+      timeoutMs: config.delivery.timeoutMs,
+      storage: { contacts: extras.engageContacts ?? null },
+    }),
+  );
+  if (config.smtp) transports.push(FALLBACK.createTransport(config.smtp, secret));
   return transports;
 }
 
@@ -73,14 +69,17 @@ export function eventKeyOf(event: CentraEvent): string {
 
 export function openBridge(config: Config, options: BridgeOptions = {}): Bridge {
   const store = openDeliveryStore(config, { sqlitePath: options.sqlitePath, env: options.env });
-  const outbox = createOutbox(store);
+  const outbox = createOutbox(store, { redact: (d) => redactRequest(d.request, secretPathsOf(d.esp)) });
   const engageContacts = contactMapOf(store);
   const d = config.delivery;
+  const espDefaults = deliveryDefaults();
+  const transports = createTransports(config, { engageContacts });
   const worker = createWorker({
     store,
-    transports: options.wrapTransport ? createTransports(config, { engageContacts }).map(options.wrapTransport) : createTransports(config, { engageContacts }),
-    policy: d.retry,
+    transports: options.wrapTransport ? transports.map(options.wrapTransport) : transports,
+    policy: { ...d.retry, esps: { ...espDefaults.retry, ...d.retry.esps } },
     limits: d.limits,
+    espLimits: espDefaults.limits,
     logger: options.logger,
     workerId: options.workerId,
     batchSize: d.batchSize,

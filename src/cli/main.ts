@@ -55,7 +55,7 @@ export async function main(argv: string[]): Promise<void> {
     .description('list stored deliveries, newest first')
     .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
     .option('--status <status>', 'pending | in_flight | delivered | retry_scheduled | dead')
-    .option('--esp <esp>', 'klaviyo | rule | voyado | smtp')
+    .option('--esp <esp>', "a plugin's esp, or smtp for the fallback (a wrong one lists them)")
     .option('--email-type <type>', 'order, shipment, invoice, …')
     .option('--limit <n>', 'at most this many (default 100)')
     .option('--json', 'print JSON instead of a table')

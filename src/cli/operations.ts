@@ -5,7 +5,8 @@ import { describeStore } from '../storage/open.ts';
 import { createLogger } from '../log.ts';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../storage/port.ts';
 import { InputError } from '../config/errors.ts';
-import { ESPS, EMAIL_TYPES, SYNC_KINDS, type EmailType, type EspName, type SyncKind } from '../emails/catalog.ts';
+import { EMAIL_TYPES } from '../emails/catalog.ts';
+import { CHANNEL_NAMES, SYNC_KINDS } from '../esp/modules.ts';
 
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
@@ -39,8 +40,8 @@ export async function deliveriesCommand(opts: { config: string; status?: string;
   try {
     const rows = await bridge.outbox.listDeliveries({
       status: oneOf<DeliveryStatus>(opts.status, DELIVERY_STATUSES, '--status'),
-      esp: oneOf<EspName>(opts.esp, ESPS, '--esp'),
-      emailType: oneOf<EmailType | SyncKind>(opts.emailType, [...EMAIL_TYPES, ...SYNC_KINDS], '--email-type'),
+      esp: oneOf(opts.esp, CHANNEL_NAMES, '--esp'),
+      emailType: oneOf(opts.emailType, [...EMAIL_TYPES, ...SYNC_KINDS], '--email-type'),
       limit: opts.limit ? Number(opts.limit) : 100,
     });
     if (opts.json) {

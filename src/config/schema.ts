@@ -2,15 +2,12 @@
 // Every section is strict, so a typo is an error that names the field.
 import { z } from 'zod';
 import { emailSettingsSchema } from '../emails/settings.ts';
-import { klaviyoSettingsSchema } from '../esp/klaviyo/plugin.ts';
-import { ruleSettingsSchema } from '../esp/rule/plugin.ts';
-import { voyadoSettingsSchema } from '../esp/voyado/plugin.ts';
+import { CHANNEL_NAMES, pluginSchema, type PluginConfig } from '../esp/modules.ts';
 import { fallbackSettingsSchema, smtpServerSchema } from '../esp/smtp/settings.ts';
 import { deliverySchema, storageSchema } from '../delivery/config.ts';
 import { centraSchema, serverSchema } from '../server/config.ts';
 
-export const pluginSchema = z.discriminatedUnion('esp', [klaviyoSettingsSchema, ruleSettingsSchema, voyadoSettingsSchema]);
-export type PluginConfig = z.infer<typeof pluginSchema>;
+export { pluginSchema, type PluginConfig };
 
 /** Locale used for "language from delivery country" when the config does not name one. */
 export const DEFAULT_COUNTRY_LANGUAGES: Record<string, string> = {
@@ -74,6 +71,16 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    // Per-ESP delivery settings name a channel the registry knows (src/esp/registry.ts).
+    const perEsp: [string[], Record<string, unknown> | undefined][] = [
+      [['delivery', 'retry', 'esps'], config.delivery.retry.esps],
+      [['delivery', 'limits', 'esp'], config.delivery.limits.esp],
+    ];
+    for (const [path, record] of perEsp) {
+      for (const name of Object.keys(record ?? {})) {
+        if (!CHANNEL_NAMES.includes(name)) ctx.addIssue({ code: 'custom', path: [...path, name], message: `unknown ESP "${name}" (known: ${CHANNEL_NAMES.join(', ')})` });
+      }
+    }
     const ids = new Set<number>();
     const plugins = new Map<string, number>();
     config.stores.forEach((s, i) => {

@@ -24,7 +24,8 @@ export const deliverySchema = z
         capMs: z.number().int().positive().optional(),
         maxAttempts: z.number().int().min(1).optional(),
         maxAgeMs: z.number().int().positive().optional(),
-        esps: z.partialRecord(z.enum(['klaviyo', 'rule', 'voyado', 'smtp']), espRetry).optional(),
+        /** Per ESP name (validated against the registry with the whole config). */
+        esps: z.record(z.string(), espRetry).optional(),
       })
       .strict()
       .default({}),
@@ -32,7 +33,7 @@ export const deliverySchema = z
     limits: z
       .object({
         default: laneLimits.optional(),
-        esp: z.partialRecord(z.enum(['klaviyo', 'rule', 'voyado', 'smtp']), laneLimits).optional(),
+        esp: z.record(z.string(), laneLimits).optional(),
         lanes: z.record(z.string(), laneLimits).optional(),
       })
       .strict()

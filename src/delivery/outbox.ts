@@ -1,13 +1,13 @@
 // The outbox: every planned delivery is stored before it is tried, once per idempotency key.
 // Also the operator's view: listings, dead letters, replay, and the numbers metrics need.
-import type { EmailType, EspName } from '../emails/catalog.ts';
+import type { EmailType } from '../emails/catalog.ts';
 import type { AttemptRecord, DeliveryFilter, DeliveryStore, StateCount, StoredDelivery } from '../storage/port.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { redactSecrets } from './redact.ts';
 import type { PlannedDelivery } from './types.ts';
 
 /** One lane per (esp, plugin): its own claim loop, concurrency and rate limit. */
-export function laneKey(esp: EspName | string, plugin: string): string {
+export function laneKey(esp: string, plugin: string): string {
   return `${esp}:${plugin}`;
 }
 
@@ -34,10 +34,13 @@ export interface Outbox {
 
 export interface OutboxOptions {
   clock?: Clock;
+  /** The request as it is stored: secrets redacted where the delivery's ESP keeps them (default: by well-known key names). */
+  redact?: (delivery: PlannedDelivery) => PlannedDelivery['request'];
 }
 
 export function createOutbox(store: DeliveryStore, options: OutboxOptions = {}): Outbox {
   const clock = options.clock ?? systemClock;
+  const redact = options.redact ?? ((d: PlannedDelivery) => redactSecrets(d.request));
   const listeners = new Set<() => void>();
   const signal = () => {
     for (const l of listeners) l();
@@ -56,7 +59,7 @@ export function createOutbox(store: DeliveryStore, options: OutboxOptions = {}):
           plugin: d.plugin,
           esp: d.esp,
           lane: laneKey(d.esp, d.plugin),
-          request: redactSecrets(d.request),
+          request: redact(d),
           createdAt: now,
         };
       });

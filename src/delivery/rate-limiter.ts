@@ -119,7 +119,7 @@ export class RateLimiter {
 export interface LaneLimits {
   /** Sends in flight at once in the lane. Default 16. */
   concurrency?: number;
-  /** Token buckets; all must grant. Default per ESP (see DEFAULT_LIMITS). */
+  /** Token buckets; all must grant. Default per ESP (its module's `delivery.limits`). */
   rates?: RateSpec[];
   /** The engine's own ceiling per attempt (the transport should time out sooner). Default 30 s. */
   attemptTimeoutMs?: number;
@@ -134,21 +134,17 @@ export interface LimitsConfig {
   lanes?: Record<string, LaneLimits>;
 }
 
-export const DEFAULT_LIMITS: Required<Pick<LimitsConfig, 'default' | 'esp'>> = {
-  default: { concurrency: 16, rates: [], attemptTimeoutMs: 30_000 },
-  esp: {
-    klaviyo: { rates: [{ limit: 350, intervalMs: 1_000 }, { limit: 3_500, intervalMs: 60_000 }] },
-    voyado: { rates: [{ limit: 50, intervalMs: 1_000 }] },
-    rule: { rates: [] },
-    smtp: { rates: [], concurrency: 4 },
-  },
-};
+export const DEFAULT_LANE_LIMITS: Required<LaneLimits> = { concurrency: 16, rates: [], attemptTimeoutMs: 30_000 };
 
-export function limitsForLane(config: LimitsConfig | undefined, esp: string, lane: string): Required<LaneLimits> {
+/**
+ * A lane's limits: the engine's defaults, the config's `default`, the ESP's own defaults (its
+ * module's, `espDefaults`), the config's per-ESP and per-lane entries, each over the one before.
+ */
+export function limitsForLane(config: LimitsConfig | undefined, esp: string, lane: string, espDefaults: Partial<Record<string, LaneLimits>> = {}): Required<LaneLimits> {
   const merged: LaneLimits = {
-    ...DEFAULT_LIMITS.default,
+    ...DEFAULT_LANE_LIMITS,
     ...(config?.default ?? {}),
-    ...(DEFAULT_LIMITS.esp[esp] ?? {}),
+    ...(espDefaults[esp] ?? {}),
     ...(config?.esp?.[esp] ?? {}),
     ...(config?.lanes?.[lane] ?? {}),
   };

@@ -1,8 +1,18 @@
 // Defensive redaction before anything is stored or logged. The pipeline already strips
-// secrets; this is the second lock on the door.
+// secrets; this is the second lock on the door. Stored requests are redacted where their ESP
+// says its secrets sit (redactRequest); logs by well-known key names at any depth (redactSecrets).
+import type { OutgoingRequest } from './types.ts';
+
 export const REDACTED = '[redacted]';
 
-/** Keys whose values are secrets wherever they appear (header names and JSON body keys), any case. */
+/** Where an ESP's secrets sit in its requests: header names (any case), query parameters, body paths ("apikey", "auth.key"). */
+export interface SecretPaths {
+  headers?: readonly string[];
+  query?: readonly string[];
+  body?: readonly string[];
+}
+
+/** Keys whose values are treated as secrets at any depth in log lines, any case. */
 export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'authorization',
   'apikey',
@@ -37,4 +47,33 @@ function redact(value: unknown, depth: number): unknown {
     out[k] = SECRET_KEYS.has(k.toLowerCase()) && v !== null && v !== undefined && v !== '' ? REDACTED : redact(v, depth + 1);
   }
   return out;
+}
+
+/**
+ * A copy of a request with the ESP's secret places redacted, and credential schemes (Bearer …)
+ * scrubbed from every header value. Body fields elsewhere are the payload and stay as they are.
+ */
+export function redactRequest(request: OutgoingRequest, paths: SecretPaths): OutgoingRequest {
+  const secretHeaders = new Set((paths.headers ?? []).map((h) => h.toLowerCase()));
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(request.headers)) headers[k] = secretHeaders.has(k.toLowerCase()) && v ? REDACTED : redactString(v);
+  let url = request.url;
+  if (paths.query?.length) {
+    const names = paths.query.map((q) => q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    url = url.replace(new RegExp(`([?&](?:${names})=)[^&#]*`, 'gi'), `$1${REDACTED}`);
+  }
+  let body = request.body;
+  for (const path of paths.body ?? []) body = redactPath(body, path.split('.'));
+  return { ...request, url, headers, body };
+}
+
+function redactPath(value: unknown, path: string[]): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactPath(v, path));
+  const [head, ...rest] = path;
+  const obj = value as Record<string, unknown>;
+  if (!(head in obj)) return value;
+  const v = obj[head];
+  if (rest.length === 0) return v === null || v === undefined || v === '' ? value : { ...obj, [head]: REDACTED };
+  return { ...obj, [head]: redactPath(v, rest) };
 }

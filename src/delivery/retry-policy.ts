@@ -1,5 +1,4 @@
 // Pure: what happens to a delivery after one attempt. No clock, no randomness of its own.
-import type { EspName } from '../emails/catalog.ts';
 import type { NextState } from '../storage/port.ts';
 import type { SendOutcome } from './types.ts';
 
@@ -21,8 +20,8 @@ export interface RetryPolicy {
   maxAttempts: number;
   /** Age (since enqueue) after which a transient failure becomes dead. Default 24 h. */
   maxAgeMs: number;
-  /** Per ESP; an ESP not listed is treated as not idempotent with onAmbiguous "dead". */
-  esps: Partial<Record<EspName, EspRetrySettings>>;
+  /** Per ESP (each ESP module's defaults, then the config's); an ESP not listed is treated as not idempotent with onAmbiguous "dead". */
+  esps: Partial<Record<string, EspRetrySettings>>;
 }
 
 export const AMBIGUOUS_DEAD_REASON = 'ambiguous: may have been delivered; check the ESP, then replay';
@@ -33,12 +32,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   capMs: 6 * 60 * 60_000,
   maxAttempts: 8,
   maxAgeMs: 24 * 60 * 60_000,
-  esps: {
-    klaviyo: { idempotent: true },
-    rule: { idempotent: false, onAmbiguous: 'dead' },
-    voyado: { idempotent: false, onAmbiguous: 'dead' },
-    smtp: { idempotent: false, onAmbiguous: 'dead' },
-  },
+  esps: {},
 };
 
 export function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
@@ -50,7 +44,7 @@ export function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPol
 }
 
 export interface AttemptContext {
-  esp: EspName;
+  esp: string;
   /** Number of the attempt just made (1 for the first). */
   attempt: number;
   createdAt: number;

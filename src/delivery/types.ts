@@ -1,5 +1,8 @@
 // What the pipeline hands to delivery, and what a transport answers. Nothing here knows an ESP.
-import type { EmailType, EspName, Recipient, SyncKind } from '../emails/catalog.ts';
+import type { EmailType, Recipient } from '../emails/catalog.ts';
+
+/** An email type, or a kind of sync operation an ESP module plans (its `syncKinds`). */
+export type DeliveryKind = EmailType | (string & {});
 
 /** An HTTP request as stored in the outbox: no secrets in it (the transport adds them at send time). */
 export interface OutgoingRequest {
@@ -14,13 +17,14 @@ export interface OutgoingRequest {
 export interface PlannedDelivery {
   /** Stable idempotency key: the same Centra event always yields the same id. */
   id: string;
-  /** The email, or an Engage sync operation (SyncKind). */
-  emailType: EmailType | SyncKind;
+  /** The email, or a sync operation of the ESP. */
+  emailType: DeliveryKind;
   recipient: Recipient;
   to: string;
   /** Name of the plugin in the config (`fallback` for smtp). */
   plugin: string;
-  esp: EspName;
+  /** The ESP module's name, or the fallback's (src/esp/modules.ts CHANNEL_NAMES). */
+  esp: string;
   request: OutgoingRequest;
 }
 
@@ -46,6 +50,6 @@ export type SendOutcome =
 
 /** Sends one stored delivery to its ESP. One per ESP; secrets come from the config, never from the record. */
 export interface Transport {
-  readonly esp: EspName;
+  readonly esp: string;
   send(delivery: PlannedDelivery, signal: AbortSignal): Promise<SendOutcome>;
 }

@@ -3,7 +3,6 @@
 import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { EspName } from '../emails/catalog.ts';
 import type { AttemptOutcome, DeliveryStore, LaneInfo, NextState, StoredDelivery } from '../storage/port.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { RateLimiter, limitsForLane, type LaneLimits, type LimitsConfig } from './rate-limiter.ts';
@@ -25,6 +24,8 @@ export interface WorkerOptions {
   transports: Transport[];
   policy?: Partial<RetryPolicy>;
   limits?: LimitsConfig;
+  /** Each ESP's own limits (its module's defaults), under the config's `limits`. */
+  espLimits?: Partial<Record<string, LaneLimits>>;
   logger?: WorkerLogger;
   /** Lease owner id; default `<host>:<pid>:<random>`. */
   workerId?: string;
@@ -41,7 +42,7 @@ export interface WorkerOptions {
 
 export interface LaneStats {
   lane: string;
-  esp: EspName;
+  esp: string;
   inFlight: number;
   pausedUntil: number | null;
   sent: number;
@@ -119,7 +120,7 @@ export function createWorker(options: WorkerOptions): Worker {
     loop: Promise<void> | null = null;
 
     constructor(readonly info: LaneInfo, readonly transport: Transport) {
-      this.limits = limitsForLane(options.limits, info.esp, info.lane);
+      this.limits = limitsForLane(options.limits, info.esp, info.lane, options.espLimits);
       this.limiter = new RateLimiter(this.limits.rates, clock);
       if (this.limits.attemptTimeoutMs >= leaseMs) {
         log.warn({ lane: info.lane, attemptTimeoutMs: this.limits.attemptTimeoutMs, leaseMs }, 'attempt timeout not below lease; a slow send could be repeated by another worker');

@@ -20,6 +20,7 @@ import {
 } from '../../sandbox/index.ts';
 import { createCentraClient } from '../centra/graphql-client.ts';
 import { parseConfig } from '../config/load.ts';
+import { CHANNEL_NAMES } from '../esp/modules.ts';
 import { startService } from '../server/service.ts';
 
 export interface DemoOptions {
@@ -32,7 +33,7 @@ export interface DemoOptions {
 
 export interface DemoResult {
   events: number;
-  deliveries: Record<'klaviyo' | 'rule' | 'voyado' | 'smtp', number>;
+  deliveries: Record<string, number>;
   delivered: number;
   dead: number;
   retried: number;
@@ -193,7 +194,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     await until(async () => (await service.bridge.outbox.queueDepth()) === 0 && (await inboxSettled()), 'every delivery to settle', 90_000);
 
     const counts = await service.bridge.outbox.countsByStateAndEsp();
-    const deliveries = { klaviyo: 0, rule: 0, voyado: 0, smtp: 0 };
+    const deliveries: Record<string, number> = Object.fromEntries(CHANNEL_NAMES.map((name) => [name, 0]));
     let delivered = 0;
     let dead = 0;
     for (const c of counts) {

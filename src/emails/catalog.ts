@@ -12,13 +12,6 @@ export const EMAIL_TYPES = [
 ] as const;
 export type EmailType = (typeof EMAIL_TYPES)[number];
 
-/** Voyado Engage sync operations (src/engage/): planned and delivered like emails, but no email. */
-export const SYNC_KINDS = ['engage_contact', 'engage_receipt', 'engage_redeem'] as const;
-export type SyncKind = (typeof SYNC_KINDS)[number];
-
 /** `buyer` and `sales_rep` on wholesale stores, `customer` on direct-to-consumer stores. */
 export const RECIPIENTS = ['buyer', 'sales_rep', 'customer'] as const;
 export type Recipient = (typeof RECIPIENTS)[number];
-
-export const ESPS = ['klaviyo', 'rule', 'voyado', 'smtp'] as const;
-export type EspName = (typeof ESPS)[number];

@@ -7,7 +7,6 @@ import { toCustomerObject, toOrder, toRefund, toShipment } from '../centra/to-do
 import type { StoreConfig } from '../config/schema.ts';
 import type { OutgoingRequest, PlannedDelivery } from '../delivery/types.ts';
 import type { Customer, Order } from '../domain/types.ts';
-import type { SyncKind } from '../emails/catalog.ts';
 import type { RoutingFacts } from '../emails/intent.ts';
 import { REDACTED } from '../config/secret.ts';
 import { restrictionsMatch } from '../routing/select-plugin.ts';
@@ -42,7 +41,7 @@ export function engagePluginFor(store: StoreConfig, facts: RoutingFacts): Voyado
 const baseOf = (s: VoyadoSettings) => s.baseUrl ?? 'https://tenant.voyado.com';
 const headers = (): Record<string, string> => ({ apikey: REDACTED, 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': USER_AGENT });
 
-function delivery(id: string, kind: SyncKind, to: string, s: VoyadoSettings, request: OutgoingRequest): PlannedDelivery {
+function delivery(id: string, kind: string, to: string, s: VoyadoSettings, request: OutgoingRequest): PlannedDelivery {
   return { id, emailType: kind, recipient: 'customer', to, plugin: s.name, esp: 'voyado', request };
 }
 

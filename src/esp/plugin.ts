@@ -1,29 +1,86 @@
-// What an ESP folder provides. Adding an ESP = one folder implementing this + one line in registry.ts.
+// The contract of an ESP module. Adding an ESP = one folder under src/esp/ whose index.ts exports
+// an EspModule, plus one line in src/esp/registry.ts. Everything else (the config's plugin union,
+// the ESP names, the transports, retry and rate-limit defaults, redaction) is derived from the
+// registry, so nothing outside the ESP's folder knows its name or its field names.
 import type { ZodType } from 'zod';
 import type { EmailType, Recipient } from '../emails/catalog.ts';
 import type { EmailIntent } from '../emails/intent.ts';
-import type { OutgoingRequest } from '../delivery/types.ts';
+import type { OutgoingRequest, Transport } from '../delivery/types.ts';
+import type { EspRetrySettings } from '../delivery/retry-policy.ts';
+import type { LaneLimits } from '../delivery/rate-limiter.ts';
+import type { SecretPaths } from '../delivery/redact.ts';
 import type { StoreKind } from '../domain/types.ts';
-import type { StoreConfig } from '../config/schema.ts';
+import type { SecretRef } from '../config/secret.ts';
+import type { EngageContactMap } from '../engage/contact-map.ts';
+import type { PluginSettings } from './common-settings.ts';
+
+/** What a mapper may read of its store (a narrow view: mappers never see other plugins). */
+export interface StoreContext {
+  id: number;
+  name: string;
+  kind: StoreKind;
+  language: string;
+  sender: { name: string; email: string; replyTo?: string };
+  urls: { showroom?: string; company?: string };
+  trackingUrl: string;
+}
 
 export interface MapContext {
-  store: StoreConfig;
+  store: StoreContext;
   /** The language resolved for this plugin: a locale such as "sv-SE" or a code such as "en". */
   language: string;
 }
 
-export interface EspPlugin<Settings = unknown> {
-  readonly esp: 'klaviyo' | 'rule' | 'voyado';
+/** What the bridge hands a module to build its transport. */
+export interface TransportDeps<Settings> {
+  /** A configured plugin's settings by name (a stored delivery names its plugin); throws for an unknown name. */
+  settings(plugin: string): Settings;
+  /** Resolves a secret reference at send time. */
+  secret(ref: SecretRef): string;
+  /** Per request. */
+  timeoutMs: number;
+  /** The store's ports an ESP may keep state in (null where the store has none). */
+  storage: { contacts: EngageContactMap | null };
+}
+
+/** How deliveries of this ESP are retried and paced unless the config says otherwise. */
+export interface EspDeliveryDefaults {
+  retry: EspRetrySettings;
+  limits: LaneLimits;
+}
+
+export interface EspModule<Name extends string = string, Settings extends PluginSettings = PluginSettings> {
+  /** The `esp:` value of its plugins in the config, and of its stored deliveries. */
+  readonly name: Name;
+  /** A zod object with `esp: z.literal(name)` and the common plugin fields (common-settings.ts). */
   readonly settingsSchema: ZodType<Settings>;
   /** The trigger (metric, tag, status or custom trigger) for an email: null when this ESP has none for it, false when the plugin disables it. */
   triggerName(emailType: EmailType, recipient: Recipient, storeKind: StoreKind, settings: Settings): string | null | false;
-  /** Pure: the request that delivers this email, without secrets. */
+  /** Pure: the request that delivers this email, with every secret as "[redacted]". */
   buildRequest(intent: EmailIntent, settings: Settings, ctx: MapContext): OutgoingRequest;
+  /** Sends stored deliveries of this ESP, adding the secrets at send time. */
+  createTransport(deps: TransportDeps<Settings>): Transport;
+  readonly delivery: EspDeliveryDefaults;
+  /** Where secrets sit in its stored requests: redacted there (and only there) before anything is stored. */
+  readonly secrets: SecretPaths;
+  /** Delivery kinds other than emails that this ESP plans (e.g. Engage sync), for listings and filters. */
+  readonly syncKinds?: readonly string[];
 }
+
+/** The settings type of a module. */
+export type SettingsOf<M> = M extends EspModule<string, infer S> ? S : never;
 
 /** Per-email toggle: false = disabled, a string = renamed trigger, otherwise the default name. */
 export function toggledName(toggle: boolean | string | undefined, defaultName: string | null): string | null | false {
   if (toggle === false) return false;
   if (typeof toggle === 'string') return toggle;
   return defaultName;
+}
+
+/** The bridge's own email channel, used when no plugin takes an email (SPEC §6). */
+export interface FallbackModule<Server> {
+  readonly name: string;
+  createTransport(server: Server, secret: (ref: SecretRef) => string): Transport;
+  readonly delivery: EspDeliveryDefaults;
+  readonly secrets: SecretPaths;
 }

@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.ts';
 import { storeById } from '../config/load.ts';
 import type { Plan, PlannedDelivery } from '../delivery/types.ts';
 import { decideEmails } from '../emails/decide.ts';
-import { espPluginFor } from '../esp/registry.ts';
+import { FALLBACK, espModuleFor } from '../esp/modules.ts';
 import { buildFallbackEmail } from '../esp/smtp/plugin.ts';
 import { selectPlugin } from '../routing/select-plugin.ts';
 import { planEngageSync } from '../engage/plan.ts';
@@ -32,10 +32,10 @@ export function planEvent(event: CentraEvent, config: Config): Plan {
     if (route.kind === 'skip') {
       skipped.push({ emailType: intent.emailType, recipient: intent.recipient, reason: route.reason });
     } else if (route.kind === 'plugin') {
-      const request = espPluginFor(route.plugin).buildRequest(intent, route.plugin, { store, language: route.language });
+      const request = espModuleFor(route.plugin).buildRequest(intent, route.plugin, { store, language: route.language });
       deliveries.push({ ...common, plugin: route.plugin.name, esp: route.plugin.esp, request });
     } else {
-      deliveries.push({ ...common, plugin: 'fallback', esp: 'smtp', request: buildFallbackEmail(intent, store, route.language) });
+      deliveries.push({ ...common, plugin: 'fallback', esp: FALLBACK.name, request: buildFallbackEmail(intent, store, route.language) });
     }
   }
   deliveries.push(...planEngageSync(event, store));

@@ -2,8 +2,8 @@
 import type { PluginConfig, StoreConfig } from '../config/schema.ts';
 import { DEFAULT_COUNTRY_LANGUAGES } from '../config/schema.ts';
 import type { EmailIntent, RoutingFacts } from '../emails/intent.ts';
-import { espPluginFor } from '../esp/registry.ts';
-import type { Restrictions } from './plugin-common.ts';
+import { espModuleFor } from '../esp/modules.ts';
+import type { Restrictions } from './restrictions.ts';
 
 export type Route =
   | { kind: 'plugin'; plugin: PluginConfig; trigger: string; language: string }
@@ -46,7 +46,7 @@ export function selectPlugin(intent: EmailIntent, store: StoreConfig): Route {
       passed.push(`${plugin.name}: restrictions do not match`);
       continue;
     }
-    const trigger = espPluginFor(plugin).triggerName(intent.emailType, intent.recipient, intent.storeKind, plugin);
+    const trigger = espModuleFor(plugin).triggerName(intent.emailType, intent.recipient, intent.storeKind, plugin);
     if (trigger === false) return { kind: 'skip', reason: `plugin "${plugin.name}" has ${intent.emailType} turned off` };
     if (trigger === null) {
       passed.push(`${plugin.name}: ${plugin.esp} has no ${intent.emailType} email for ${intent.storeKind} stores`);

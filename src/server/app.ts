@@ -10,7 +10,8 @@ import { CentraQueryError, CentraUnavailableError, type CentraClient } from '../
 import { parseEvent } from '../centra/parse-event.ts';
 import { parseWebhookBody, verifySignature } from '../centra/webhook.ts';
 import { describeIssues, InputError } from '../config/errors.ts';
-import { EMAIL_TYPES, ESPS, SYNC_KINDS } from '../emails/catalog.ts';
+import { EMAIL_TYPES } from '../emails/catalog.ts';
+import { CHANNEL_NAMES, SYNC_KINDS } from '../esp/modules.ts';
 import { DELIVERY_STATUSES } from '../storage/port.ts';
 import { INBOX_STATUSES, type InboxStore } from '../ingest/inbox.ts';
 import type { Ingest } from '../ingest/ingest.ts';
@@ -45,8 +46,8 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 const deliveryQuery = z
   .object({
     status: z.enum(DELIVERY_STATUSES).optional(),
-    emailType: z.enum([...EMAIL_TYPES, ...SYNC_KINDS]).optional(),
-    esp: z.enum(ESPS).optional(),
+    emailType: z.enum([...EMAIL_TYPES, ...SYNC_KINDS] as [string, ...string[]]).optional(),
+    esp: z.enum(CHANNEL_NAMES as [string, ...string[]]).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     offset: z.coerce.number().int().min(0).default(0),
   })

@@ -1,8 +1,8 @@
 // The storage port of the delivery engine. Every method returns a Promise so that a
 // PostgreSQL adapter can implement it without any change to the engine; the embedded
 // SQLite adapter simply answers synchronously inside a resolved Promise.
-import type { EmailType, EspName, Recipient, SyncKind } from '../emails/catalog.ts';
-import type { OutgoingRequest } from '../delivery/types.ts';
+import type { Recipient } from '../emails/catalog.ts';
+import type { DeliveryKind, OutgoingRequest } from '../delivery/types.ts';
 
 export const DELIVERY_STATUSES = ['pending', 'in_flight', 'delivered', 'retry_scheduled', 'dead'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -14,11 +14,11 @@ export const ACTIVE_STATUSES: readonly DeliveryStatus[] = ['pending', 'retry_sch
 export interface NewDelivery {
   id: string;
   eventId: string;
-  emailType: EmailType | SyncKind;
+  emailType: DeliveryKind;
   recipient: Recipient;
   to: string;
   plugin: string;
-  esp: EspName;
+  esp: string;
   lane: string;
   request: OutgoingRequest;
   createdAt: number;
@@ -76,21 +76,21 @@ export interface FinishArgs {
 
 export interface DeliveryFilter {
   status?: DeliveryStatus;
-  esp?: EspName;
-  emailType?: EmailType | SyncKind;
+  esp?: string;
+  emailType?: DeliveryKind;
   limit?: number;
   offset?: number;
 }
 
 export interface LaneInfo {
   lane: string;
-  esp: EspName;
+  esp: string;
   plugin: string;
 }
 
 export interface StateCount {
   status: DeliveryStatus;
-  esp: EspName;
+  esp: string;
   count: number;
 }
 

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EspName } from '../../src/emails/catalog.ts';
+
 import type { PlannedDelivery, SendOutcome, Transport } from '../../src/delivery/types.ts';
 import { openSqliteStore } from '../../src/storage/sqlite/store.ts';
 
@@ -26,7 +26,7 @@ export function tempStore() {
   };
 }
 
-export function planned(id: string, esp: EspName = 'klaviyo', plugin = 'main', extra: Partial<PlannedDelivery> = {}): PlannedDelivery {
+export function planned(id: string, esp: string = 'klaviyo', plugin = 'main', extra: Partial<PlannedDelivery> = {}): PlannedDelivery {
   return {
     id,
     emailType: 'order',
@@ -46,7 +46,7 @@ export class FakeTransport implements Transport {
   readonly calls: Array<{ id: string; at: number }> = [];
   private perId = new Map<string, number>();
   constructor(
-    readonly esp: EspName,
+    readonly esp: string,
     private script: Script = () => ({ kind: 'delivered', status: 202 }),
   ) {}
   async send(d: PlannedDelivery, signal: AbortSignal): Promise<SendOutcome> {

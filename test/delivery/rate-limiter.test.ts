@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/delivery/clock.ts';
 import { RateLimiter, limitsForLane } from '../../src/delivery/rate-limiter.ts';
+import { deliveryDefaults } from '../../src/esp/modules.ts';
 
 /** Grants over `ms` of fake time with `waiters` always queued; returns grant times. */
 async function run(limiter: RateLimiter, clock: ManualClock, ms: number, waiters: number): Promise<number[]> {
@@ -74,11 +75,14 @@ test('acquire waits on a timer, not a loop, and honours abort', async () => {
   assert.equal(granted, true);
 });
 
-test('lane limits: defaults per ESP, overridable per ESP and lane', () => {
-  assert.equal(limitsForLane(undefined, 'klaviyo', 'klaviyo:a').rates.length, 2);
-  assert.equal(limitsForLane(undefined, 'klaviyo', 'klaviyo:a').concurrency, 16);
-  assert.deepEqual(limitsForLane(undefined, 'voyado', 'voyado:a').rates, [{ limit: 50, intervalMs: 1000 }]);
+test('lane limits: each ESP module defaults, overridable per ESP and lane', () => {
+  const esps = deliveryDefaults().limits;
+  assert.equal(limitsForLane(undefined, 'klaviyo', 'klaviyo:a', esps).rates.length, 2);
+  assert.equal(limitsForLane(undefined, 'klaviyo', 'klaviyo:a', esps).concurrency, 16);
+  assert.deepEqual(limitsForLane(undefined, 'voyado', 'voyado:a', esps).rates, [{ limit: 50, intervalMs: 1000 }]);
+  assert.equal(limitsForLane(undefined, 'smtp', 'smtp:fallback', esps).concurrency, 4);
+  assert.deepEqual(limitsForLane(undefined, 'klaviyo', 'klaviyo:a').rates, [], 'without module defaults: unlimited');
   const cfg = { esp: { rule: { rates: [{ limit: 10, intervalMs: 1000 }] } }, lanes: { 'rule:b': { concurrency: 2 } } };
-  assert.equal(limitsForLane(cfg, 'rule', 'rule:b').concurrency, 2);
-  assert.equal(limitsForLane(cfg, 'rule', 'rule:b').rates[0]?.limit, 10);
+  assert.equal(limitsForLane(cfg, 'rule', 'rule:b', esps).concurrency, 2);
+  assert.equal(limitsForLane(cfg, 'rule', 'rule:b', esps).rates[0]?.limit, 10);
 });

@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AMBIGUOUS_DEAD_REASON, backoffMs, decideNext, resolveRetryPolicy } from '../../src/delivery/retry-policy.ts';
+import { deliveryDefaults } from '../../src/esp/modules.ts';
 
-const policy = resolveRetryPolicy({ baseMs: 1000, factor: 2, capMs: 60_000 });
+// The ESP modules' own retry defaults, as the bridge hands them to the worker.
+const esps = deliveryDefaults().retry;
+const policy = resolveRetryPolicy({ baseMs: 1000, factor: 2, capMs: 60_000, esps });
 const ctx = (attempt: number, esp: 'klaviyo' | 'rule' | 'voyado' = 'klaviyo') => ({ esp, attempt, createdAt: 0, now: 10_000 });
 
 test('backoff is full jitter under an exponential, capped ceiling', () => {
@@ -48,7 +51,7 @@ test('ambiguous: idempotent Klaviyo retries; Rule and Voyado go dead unless conf
     assert.equal(d.status, 'dead');
     assert.ok(d.status === 'dead' && d.reason.startsWith(AMBIGUOUS_DEAD_REASON));
   }
-  const lenient = resolveRetryPolicy({ esps: { rule: { idempotent: false, onAmbiguous: 'retry' } } });
+  const lenient = resolveRetryPolicy({ esps: { ...esps, rule: { idempotent: false, onAmbiguous: 'retry' } } });
   assert.equal(decideNext(amb, ctx(1, 'rule'), lenient, 0.5).status, 'retry_scheduled');
   assert.equal(decideNext(amb, ctx(1, 'voyado'), lenient, 0.5).status, 'dead');
   // Not ambiguous (e.g. connection refused, 503): retried for everyone.

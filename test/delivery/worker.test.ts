@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createOutbox } from '../../src/delivery/outbox.ts';
 import { createWorker } from '../../src/delivery/worker.ts';
+import { deliveryDefaults } from '../../src/esp/modules.ts';
 import { AMBIGUOUS_DEAD_REASON } from '../../src/delivery/retry-policy.ts';
 import { FakeTransport, planned, tempStore, waitFor } from './helpers.ts';
 
@@ -144,7 +145,8 @@ test('ambiguous failures: Klaviyo retried, Voyado dead with the ambiguity reason
   const amb = (_d: unknown, call: number) => (call === 1 ? { kind: 'transient', error: 'socket hang up', ambiguous: true } as const : { kind: 'delivered', status: 202 } as const);
   const klaviyo = new FakeTransport('klaviyo', amb);
   const voyado = new FakeTransport('voyado', amb);
-  const worker = createWorker({ store: t.store, transports: [klaviyo, voyado], policy: fastPolicy, pollMs: 10 });
+  // The ESP modules' retry defaults, as the bridge hands them to the worker.
+  const worker = createWorker({ store: t.store, transports: [klaviyo, voyado], policy: { ...fastPolicy, esps: deliveryDefaults().retry }, pollMs: 10 });
   try {
     await createOutbox(t.store).enqueue([planned('k'), planned('v', 'voyado', 'v')], 'ev');
     await worker.drain({ timeoutMs: 5000 });

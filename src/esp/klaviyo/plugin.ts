@@ -5,8 +5,8 @@ import type { EmailIntent } from '../../emails/intent.ts';
 import type { OutgoingRequest } from '../../delivery/types.ts';
 import type { StoreKind } from '../../domain/types.ts';
 import { REDACTED } from '../../config/secret.ts';
-import { commonPluginFields } from '../../routing/plugin-common.ts';
-import { toggledName, type EspPlugin, type MapContext } from '../plugin.ts';
+import { commonPluginFields } from '../common-settings.ts';
+import { toggledName, type MapContext } from '../plugin.ts';
 import { DEFAULT_INVOICE_MESSAGE } from '../../emails/invoice-message.ts';
 import * as P from './payload.ts';
 import { totalsOf } from '../../domain/amounts.ts';
@@ -50,7 +50,7 @@ const DTC_METRICS: Partial<Record<EmailType, string>> = {
   refund: 'Refunded Order',
 };
 
-function triggerName(emailType: EmailType, recipient: Recipient, storeKind: StoreKind, s: KlaviyoSettings): string | null | false {
+export function triggerName(emailType: EmailType, recipient: Recipient, storeKind: StoreKind, s: KlaviyoSettings): string | null | false {
   const base = (storeKind === 'dtc' ? DTC_METRICS : WHOLESALE_METRICS)[emailType] ?? null;
   const name = toggledName(s.emails[emailType], base);
   if (!name) return name;
@@ -90,7 +90,7 @@ function properties(intent: EmailIntent, s: KlaviyoSettings, ctx: MapContext): {
   }
 }
 
-function buildRequest(intent: EmailIntent, s: KlaviyoSettings, ctx: MapContext): OutgoingRequest {
+export function buildRequest(intent: EmailIntent, s: KlaviyoSettings, ctx: MapContext): OutgoingRequest {
   const metric = triggerName(intent.emailType, intent.recipient, intent.storeKind, s);
   if (!metric) throw new Error(`Klaviyo plugin ${s.name} has no metric for ${intent.emailType}`);
   const { props, value, currency } = properties(intent, s, ctx);
@@ -119,9 +119,3 @@ function buildRequest(intent: EmailIntent, s: KlaviyoSettings, ctx: MapContext):
   };
 }
 
-export const klaviyoPlugin: EspPlugin<KlaviyoSettings> = {
-  esp: 'klaviyo',
-  settingsSchema: klaviyoSettingsSchema,
-  triggerName,
-  buildRequest,
-};

@@ -6,9 +6,9 @@ import type { EmailIntent } from '../../emails/intent.ts';
 import type { OutgoingRequest } from '../../delivery/types.ts';
 import type { StoreKind } from '../../domain/types.ts';
 import { REDACTED } from '../../config/secret.ts';
-import { commonPluginFields } from '../../routing/plugin-common.ts';
+import { commonPluginFields } from '../common-settings.ts';
 import { DEFAULT_INVOICE_MESSAGE } from '../../emails/invoice-message.ts';
-import { toggledName, type EspPlugin, type MapContext } from '../plugin.ts';
+import { toggledName, type MapContext } from '../plugin.ts';
 import * as P from './payload.ts';
 
 export const ruleSettingsSchema = z
@@ -46,7 +46,7 @@ const DTC_TAGS: Partial<Record<EmailType, string>> = {
   refund: 'RefundCompleted',
 };
 
-function triggerName(emailType: EmailType, _recipient: Recipient, storeKind: StoreKind, s: RuleSettings): string | null | false {
+export function triggerName(emailType: EmailType, _recipient: Recipient, storeKind: StoreKind, s: RuleSettings): string | null | false {
   return toggledName(s.emails[emailType], (storeKind === 'dtc' ? DTC_TAGS : WHOLESALE_TAGS)[emailType] ?? null);
 }
 
@@ -76,7 +76,7 @@ function fields(intent: EmailIntent, s: RuleSettings, ctx: MapContext, language:
   }
 }
 
-function buildRequest(intent: EmailIntent, s: RuleSettings, ctx: MapContext): OutgoingRequest {
+export function buildRequest(intent: EmailIntent, s: RuleSettings, ctx: MapContext): OutgoingRequest {
   const tag = triggerName(intent.emailType, intent.recipient, intent.storeKind, s);
   if (!tag) throw new Error(`Rule plugin ${s.name} has no tag for ${intent.emailType}`);
   const language = languageCode(ctx.language);
@@ -99,9 +99,3 @@ function buildRequest(intent: EmailIntent, s: RuleSettings, ctx: MapContext): Ou
   };
 }
 
-export const rulePlugin: EspPlugin<RuleSettings> = {
-  esp: 'rule',
-  settingsSchema: ruleSettingsSchema,
-  triggerName,
-  buildRequest,
-};

@@ -6,10 +6,10 @@ import type { EmailIntent } from '../../emails/intent.ts';
 import type { OutgoingRequest } from '../../delivery/types.ts';
 import type { Order, StoreKind } from '../../domain/types.ts';
 import { REDACTED } from '../../config/secret.ts';
-import { commonPluginFields } from '../../routing/plugin-common.ts';
+import { commonPluginFields } from '../common-settings.ts';
 import { DEFAULT_INVOICE_MESSAGE } from '../../emails/invoice-message.ts';
 import { shipmentShippingTax } from '../../emails/shipping.ts';
-import { toggledName, type EspPlugin, type MapContext } from '../plugin.ts';
+import { toggledName, type MapContext } from '../plugin.ts';
 import * as P from './payload.ts';
 import { engageSettingsSchema } from '../../engage/settings.ts';
 import { ensureContactDirective } from '../../engage/contact-type.ts';
@@ -62,7 +62,7 @@ function defaultName(emailType: EmailType, storeKind: StoreKind): string | null 
   return ORDER_STATUSES[emailType] ?? TRIGGERS[emailType] ?? null;
 }
 
-function triggerName(emailType: EmailType, _recipient: Recipient, storeKind: StoreKind, s: VoyadoSettings): string | null | false {
+export function triggerName(emailType: EmailType, _recipient: Recipient, storeKind: StoreKind, s: VoyadoSettings): string | null | false {
   return toggledName(s.emails[emailType], defaultName(emailType, storeKind));
 }
 
@@ -112,7 +112,7 @@ function body(intent: EmailIntent, name: string, s: VoyadoSettings, ctx: MapCont
   }
 }
 
-function buildRequest(intent: EmailIntent, s: VoyadoSettings, ctx: MapContext): OutgoingRequest {
+export function buildRequest(intent: EmailIntent, s: VoyadoSettings, ctx: MapContext): OutgoingRequest {
   const name = triggerName(intent.emailType, intent.recipient, intent.storeKind, s);
   if (!name) throw new Error(`Voyado plugin ${s.name} has nothing for ${intent.emailType}`);
   const base = s.baseUrl ?? 'https://tenant.voyado.com';
@@ -126,9 +126,3 @@ function buildRequest(intent: EmailIntent, s: VoyadoSettings, ctx: MapContext): 
   return { method: 'POST', url, headers, body: body(intent, name, s, ctx) };
 }
 
-export const voyadoPlugin: EspPlugin<VoyadoSettings> = {
-  esp: 'voyado',
-  settingsSchema: voyadoSettingsSchema,
-  triggerName,
-  buildRequest,
-};

@@ -1,7 +1,6 @@
-// Settings every ESP plugin has: its name, where it applies, and which language it sends.
+// Where a plugin applies (its restrictions) and its per-email toggles: part of every plugin's settings.
 import { z } from 'zod';
 import { EMAIL_TYPES } from '../emails/catalog.ts';
-import { secretRefSchema } from '../config/secret.ts';
 
 const idOrName = z.union([z.number().int(), z.string().min(1)]);
 
@@ -22,16 +21,3 @@ export type Restrictions = z.infer<typeof restrictionsSchema>;
 /** Per email type: false disables it, a string renames its metric / tag / trigger / status. */
 const emailToggleSchema = z.union([z.boolean(), z.string().min(1)]);
 export const emailTogglesSchema = z.partialRecord(z.enum(EMAIL_TYPES), emailToggleSchema).default({});
-
-export const commonPluginFields = {
-  name: z.string().min(1),
-  apiKey: secretRefSchema,
-  /** The ESP's API base URL (the sandbox emulators in tests and the demo). */
-  baseUrl: z.string().url().optional(),
-  restrictions: restrictionsSchema,
-  /** Where the language sent to the ESP comes from. */
-  language: z.enum(['store', 'delivery_country', 'site']).default('store'),
-  emails: emailTogglesSchema,
-  /** Which product image size to send (a size name of the product media). */
-  imageSize: z.string().default('standard'),
-};

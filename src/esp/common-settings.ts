@@ -1,0 +1,21 @@
+// Settings every ESP plugin has: its name, its key, where it applies, and which language it sends.
+import { z } from 'zod';
+import { secretRefSchema } from '../config/secret.ts';
+import { emailTogglesSchema, restrictionsSchema } from '../routing/restrictions.ts';
+
+export const commonPluginFields = {
+  name: z.string().min(1),
+  apiKey: secretRefSchema,
+  /** The ESP's API base URL (the sandbox emulators in tests and the demo). */
+  baseUrl: z.string().url().optional(),
+  restrictions: restrictionsSchema,
+  /** Where the language sent to the ESP comes from. */
+  language: z.enum(['store', 'delivery_country', 'site']).default('store'),
+  emails: emailTogglesSchema,
+  /** Which product image size to send (a size name of the product media). */
+  imageSize: z.string().default('standard'),
+};
+
+const pluginSettingsSchema = z.object({ esp: z.string(), ...commonPluginFields });
+/** What every plugin's settings hold, whatever its ESP. */
+export type PluginSettings = z.infer<typeof pluginSettingsSchema>;

@@ -1,0 +1,20 @@
+// Klaviyo as an ESP module: settings, mapping (plugin.ts, payload.ts), transport, defaults.
+import type { EspModule } from '../plugin.ts';
+import { buildRequest, klaviyoSettingsSchema, triggerName, type KlaviyoSettings } from './plugin.ts';
+import { createKlaviyoTransport } from './transport.ts';
+
+export const klaviyoEsp: EspModule<'klaviyo', KlaviyoSettings> = {
+  name: 'klaviyo',
+  settingsSchema: klaviyoSettingsSchema,
+  triggerName,
+  buildRequest,
+  createTransport: (deps) =>
+    createKlaviyoTransport({ credentials: (plugin) => ({ apiKey: deps.secret(deps.settings(plugin).apiKey) }), timeoutMs: deps.timeoutMs }),
+  delivery: {
+    // unique_id makes a repeat of the same event a no-op at Klaviyo: an ambiguous failure may be retried.
+    retry: { idempotent: true },
+    // Klaviyo's Create Event limits: burst 350/s, steady 3,500/min (SPEC §4).
+    limits: { rates: [{ limit: 350, intervalMs: 1_000 }, { limit: 3_500, intervalMs: 60_000 }] },
+  },
+  secrets: { headers: ['authorization'] },
+};
