@@ -1,7 +1,7 @@
 // esp-bridge check-config FILE: validates, then says what each store will do and which secrets are missing.
 import { loadConfig } from '../config/load.ts';
 import { describeSecret } from '../config/secret.ts';
-import { checkFallbackTemplates } from '../esp/smtp/check.ts';
+import { FALLBACK } from '../esp/modules.ts';
 
 export function checkConfigCommand(file: string): void {
   const config = loadConfig(file);
@@ -30,7 +30,7 @@ export function checkConfigCommand(file: string): void {
     out.push(`storage: SQLite file ${storage.sqlitePath} (synchronous ${storage.synchronous})`);
   }
   if (missing.length) out.push(`warning: not set in this environment: ${missing.join(', ')}`);
-  const templateProblems = checkFallbackTemplates(config);
+  const templateProblems = FALLBACK.checkTemplates(config);
   out.push(templateProblems.length ? `fallback templates: ${templateProblems.length} problem(s)` : 'fallback templates: ok');
   for (const p of templateProblems) out.push(`  ${p}`);
   if (templateProblems.length) process.exitCode = 1;

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEventFile } from '../centra/parse-event.ts';
 import { loadConfig } from '../config/load.ts';
-import type { SmtpMessageBody } from '../esp/smtp/plugin.ts';
+import { FALLBACK, type SmtpMessageBody } from '../esp/modules.ts';
 import { planEvent } from '../pipeline/plan.ts';
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
@@ -20,7 +20,7 @@ export function renderEventToDir(configFile: string, eventFile: string, outDir: 
     writeFileSync(path, data);
     written.push(path);
   };
-  for (const d of plan.deliveries.filter((x) => x.esp === 'smtp')) {
+  for (const d of plan.deliveries.filter((x) => x.esp === FALLBACK.name)) {
     const body = d.request.body as SmtpMessageBody;
     const base = safe(d.id);
     write(`${base}.html`, body.html);

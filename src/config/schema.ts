@@ -2,8 +2,7 @@
 // Every section is strict, so a typo is an error that names the field.
 import { z } from 'zod';
 import { emailSettingsSchema } from '../emails/settings.ts';
-import { CHANNEL_NAMES, pluginSchema, type PluginConfig } from '../esp/modules.ts';
-import { fallbackSettingsSchema, smtpServerSchema } from '../esp/smtp/settings.ts';
+import { CHANNEL_NAMES, FALLBACK, pluginSchema, type PluginConfig } from '../esp/modules.ts';
 import { deliverySchema, storageSchema } from '../delivery/config.ts';
 import { centraSchema, serverSchema } from '../server/config.ts';
 
@@ -45,7 +44,7 @@ export const storeSchema = z
     /** ESP plugins in order: the first whose restrictions match sends the email. */
     plugins: z.array(pluginSchema).default([]),
     /** The bridge's own emails when no plugin takes one. */
-    fallback: fallbackSettingsSchema,
+    fallback: FALLBACK.settingsSchema,
   })
   .strict()
   .superRefine((store, ctx) => {
@@ -61,7 +60,7 @@ export const configSchema = z
   .object({
     stores: z.array(storeSchema).min(1, 'at least one store'),
     /** SMTP server for fallback emails. */
-    smtp: smtpServerSchema.optional(),
+    smtp: FALLBACK.serverSchema.optional(),
     storage: storageSchema,
     delivery: deliverySchema,
     /** HTTP service (`esp-bridge serve`); optional for preview, required by serve. */

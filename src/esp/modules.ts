@@ -8,6 +8,8 @@ import type { EspModule, SettingsOf } from './plugin.ts';
 import * as registry from './registry.ts';
 import { smtpFallback } from './smtp/index.ts';
 
+export type { SmtpMessageBody } from './smtp/index.ts';
+
 type Registered = (typeof registry)[keyof typeof registry];
 
 /** The ESP modules, in registry order. */

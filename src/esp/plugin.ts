@@ -78,8 +78,14 @@ export function toggledName(toggle: boolean | string | undefined, defaultName: s
 }
 
 /** The bridge's own email channel, used when no plugin takes an email (SPEC §6). */
-export interface FallbackModule<Server> {
+export interface FallbackModule<Server, Store> {
   readonly name: string;
+  /** Pure: the whole message of a fallback email, as stored. */
+  buildEmail(intent: EmailIntent, store: Store, language: string): OutgoingRequest;
+  readonly settingsSchema: ZodType;
+  readonly serverSchema: ZodType<Server>;
+  /** Problems of the fallback templates a config uses ([] = none). */
+  checkTemplates(config: { stores: readonly { id: number; fallback: { templatesDir?: string } }[] }): string[];
   createTransport(server: Server, secret: (ref: SecretRef) => string): Transport;
   readonly delivery: EspDeliveryDefaults;
   readonly secrets: SecretPaths;

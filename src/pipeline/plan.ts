@@ -6,7 +6,6 @@ import { storeById } from '../config/load.ts';
 import type { Plan, PlannedDelivery } from '../delivery/types.ts';
 import { decideEmails } from '../emails/decide.ts';
 import { FALLBACK, espModuleFor } from '../esp/modules.ts';
-import { buildFallbackEmail } from '../esp/smtp/plugin.ts';
 import { selectPlugin } from '../routing/select-plugin.ts';
 import { planEngageSync } from '../engage/plan.ts';
 
@@ -35,7 +34,7 @@ export function planEvent(event: CentraEvent, config: Config): Plan {
       const request = espModuleFor(route.plugin).buildRequest(intent, route.plugin, { store, language: route.language });
       deliveries.push({ ...common, plugin: route.plugin.name, esp: route.plugin.esp, request });
     } else {
-      deliveries.push({ ...common, plugin: 'fallback', esp: FALLBACK.name, request: buildFallbackEmail(intent, store, route.language) });
+      deliveries.push({ ...common, plugin: 'fallback', esp: FALLBACK.name, request: FALLBACK.buildEmail(intent, store, route.language) });
     }
   }
   deliveries.push(...planEngageSync(event, store));

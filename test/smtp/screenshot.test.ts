@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { readEventFile } from '../../src/centra/parse-event.ts';
-import type { SmtpMessageBody } from '../../src/esp/smtp/plugin.ts';
+import type { SmtpMessageBody } from '../../src/esp/smtp/message.ts';
 import { planEvent } from '../../src/pipeline/plan.ts';
 import { loadFallbackConfig } from './helpers.ts';
 

@@ -10,7 +10,7 @@ import { readEventFile } from '../../src/centra/parse-event.ts';
 import { resolveSecret } from '../../src/config/secret.ts';
 import type { Config } from '../../src/config/schema.ts';
 import type { PlannedDelivery } from '../../src/delivery/types.ts';
-import type { SmtpMessageBody } from '../../src/esp/smtp/plugin.ts';
+import type { SmtpMessageBody } from '../../src/esp/smtp/message.ts';
 import { smtpServerSchema } from '../../src/esp/smtp/settings.ts';
 import { classifySmtpError, createSmtpTransport } from '../../src/esp/smtp/transport.ts';
 import { planEvent } from '../../src/pipeline/plan.ts';

@@ -1,7 +1,7 @@
 // Start-up check of the fallback templates (esp-bridge check-config): every store's template set
 // compiles, and renders every email type in every language against a sample email without a
 // missing translation or an output that comes out empty.
-import type { Config } from '../../config/schema.ts';
+import type { FallbackSettings } from './settings.ts';
 import { EMAIL_TYPES, type EmailType } from '../../emails/catalog.ts';
 import { LANGUAGES } from './i18n.ts';
 import { loadTemplateSet } from './templates.ts';
@@ -66,7 +66,7 @@ export function checkTemplateDir(dir: string): string[] {
 }
 
 /** Every problem of the fallback templates the config uses, prefixed with the store; [] = all good. */
-export function checkFallbackTemplates(config: Config): string[] {
+export function checkFallbackTemplates(config: { stores: readonly { id: number; fallback: Pick<FallbackSettings, 'templatesDir'> }[] }): string[] {
   const out: string[] = checkTemplateDir('').map((p) => `built-in templates: ${p}`);
   for (const store of config.stores) {
     const dir = store.fallback.templatesDir;

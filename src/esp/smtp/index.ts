@@ -1,11 +1,20 @@
-// The SMTP fallback as a delivery channel: its transport and defaults. The email itself is built
-// by buildFallbackEmail (plugin.ts) when routing finds no plugin.
+// The SMTP fallback as a channel module: the email the bridge builds itself when no plugin takes
+// one (plugin.ts), its settings, its template check, its transport and delivery defaults.
 import type { FallbackModule } from '../plugin.ts';
-import type { SmtpServerConfig } from './settings.ts';
+import { checkFallbackTemplates } from './check.ts';
+import type { SmtpMessageBody } from './message.ts';
+import { buildFallbackEmail } from './plugin.ts';
+import { fallbackSettingsSchema, smtpServerSchema, type FallbackStore, type SmtpServerConfig } from './settings.ts';
 import { createSmtpTransport } from './transport.ts';
 
-export const smtpFallback: FallbackModule<SmtpServerConfig> = {
+export type { SmtpMessageBody };
+
+export const smtpFallback = {
   name: 'smtp',
+  buildEmail: buildFallbackEmail,
+  settingsSchema: fallbackSettingsSchema,
+  serverSchema: smtpServerSchema,
+  checkTemplates: checkFallbackTemplates,
   createTransport: (server, secret) => createSmtpTransport({ server, resolveSecret: secret }),
   delivery: {
     // A repeated DATA may deliver the message twice.
@@ -14,4 +23,4 @@ export const smtpFallback: FallbackModule<SmtpServerConfig> = {
   },
   // The stored message holds no credential: the server's password is added at send time.
   secrets: {},
-};
+} satisfies FallbackModule<SmtpServerConfig, FallbackStore>;

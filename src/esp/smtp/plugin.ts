@@ -4,30 +4,14 @@
 import type { OutgoingRequest } from '../../delivery/types.ts';
 import type { EmailIntent } from '../../emails/intent.ts';
 import { orderOf } from '../../emails/intent.ts';
-import type { StoreConfig } from '../../config/schema.ts';
+import type { SmtpAttachment, SmtpMessageBody } from './message.ts';
+import type { FallbackStore } from './settings.ts';
 import { renderOrderPdf } from './pdf.ts';
 import { renderFallbackEmail } from './render.ts';
 
-export interface SmtpAttachment {
-  filename: string;
-  contentType: string;
-  contentBase64: string;
-}
-
-/** The stored body of an smtp delivery. */
-export interface SmtpMessageBody {
-  from: string;
-  to: string;
-  replyTo?: string;
-  subject: string;
-  html: string;
-  text: string;
-  attachments: SmtpAttachment[];
-}
-
 const quoteName = (name: string) => (/^[\w .-]*$/.test(name) ? name : `"${name.replace(/["\\]/g, '\\$&')}"`);
 
-export function buildFallbackEmail(intent: EmailIntent, store: StoreConfig, language: string): OutgoingRequest {
+export function buildFallbackEmail(intent: EmailIntent, store: FallbackStore, language: string): OutgoingRequest {
   const email = renderFallbackEmail(intent, store, language);
   const attachments: SmtpAttachment[] = [];
   const order = orderOf(intent.subject);

@@ -1,5 +1,5 @@
 // One fallback email: intent → view → subject, HTML and text from the store's template set.
-import type { StoreConfig } from '../../config/schema.ts';
+import type { FallbackStore } from './settings.ts';
 import type { EmailIntent } from '../../emails/intent.ts';
 import { languageCode } from './i18n.ts';
 import { loadTemplateSet, type CompiledEmail, type RenderData } from './templates.ts';
@@ -32,7 +32,7 @@ function run(compiled: CompiledEmail, view: EmailView, data: RenderData) {
 }
 
 /** Renders an intent with the store's templates; an override that throws falls back to the built-in one. */
-export function renderFallbackEmail(intent: EmailIntent, store: StoreConfig, language: string): RenderedEmail {
+export function renderFallbackEmail(intent: EmailIntent, store: FallbackStore, language: string): RenderedEmail {
   const lang = languageCode(language);
   const problems: string[] = [];
   const view = buildEmailView(intent, store, lang, problems);

@@ -2,6 +2,7 @@
 // the bridge sends through. Documented in docs/fallback-emails.md.
 import { z } from 'zod';
 import { secretRefSchema } from '../../config/secret.ts';
+import type { StoreContext } from '../plugin.ts';
 
 const colour = z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'a colour such as #1a1a1a');
 
@@ -32,6 +33,12 @@ export const fallbackSettingsSchema = z
   .strict()
   .default({ language: 'site', branding: DEFAULT_BRANDING });
 export type FallbackSettings = z.infer<typeof fallbackSettingsSchema>;
+
+/** What a fallback email reads of its store. */
+export interface FallbackStore extends StoreContext {
+  fallback: FallbackSettings;
+  emails: { orderReceiptPdf: boolean };
+}
 
 export const smtpServerSchema = z
   .object({

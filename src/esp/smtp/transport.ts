@@ -4,7 +4,7 @@
 import nodemailer from 'nodemailer';
 import type { PlannedDelivery, SendOutcome, Transport } from '../../delivery/types.ts';
 import type { SecretRef } from '../../config/secret.ts';
-import type { SmtpMessageBody } from './plugin.ts';
+import type { SmtpMessageBody } from './message.ts';
 import type { SmtpServerConfig } from './settings.ts';
 
 export interface SmtpTransportOptions {

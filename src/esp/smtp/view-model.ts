@@ -1,6 +1,6 @@
 // What a fallback template sees: one plain, fully formatted object per email, the same shape for
 // every email type (absent parts are null or empty lists), so templates never do arithmetic.
-import type { StoreConfig } from '../../config/schema.ts';
+import type { FallbackStore } from './settings.ts';
 import { lineValue, taxByRate, totalsOf } from '../../domain/amounts.ts';
 import { countryName, personName, regionName } from '../../domain/address.ts';
 import { includedTax, roundTo, sum, ZERO, type Decimal } from '../../domain/money.ts';
@@ -259,7 +259,7 @@ function invoiceView(inv: Invoice, lang: string, t: T): Pick<EmailView, 'meta' |
 }
 
 /** The view of one intent, in one language, with problems (missing translations) appended to `problems`. */
-export function buildEmailView(intent: EmailIntent, store: StoreConfig, lang: string, problems: string[] = []): EmailView {
+export function buildEmailView(intent: EmailIntent, store: FallbackStore, lang: string, problems: string[] = []): EmailView {
   const t = translator(lang, problems);
   const branding = store.fallback.branding;
   const s = intent.subject;
