@@ -70,6 +70,16 @@ export interface EspModule<Name extends string = string, Settings extends Plugin
 /** The settings type of a module. */
 export type SettingsOf<M> = M extends EspModule<string, infer S> ? S : never;
 
+/** An ESP's default trigger names per store kind and email type (absent = the ESP has no such email). */
+export interface TriggerTable {
+  wholesale: Partial<Record<EmailType, string>>;
+  dtc: Partial<Record<EmailType, string>>;
+}
+
+export function defaultTrigger(table: TriggerTable, emailType: EmailType, storeKind: StoreKind): string | null {
+  return table[storeKind][emailType] ?? null;
+}
+
 /** Per-email toggle: false = disabled, a string = renamed trigger, otherwise the default name. */
 export function toggledName(toggle: boolean | string | undefined, defaultName: string | null): string | null | false {
   if (toggle === false) return false;

@@ -6,7 +6,8 @@ import type { OutgoingRequest } from '../../delivery/types.ts';
 import type { StoreKind } from '../../domain/types.ts';
 import { REDACTED } from '../../config/secret.ts';
 import { commonPluginFields } from '../common-settings.ts';
-import { toggledName, type MapContext } from '../plugin.ts';
+import { defaultTrigger, toggledName, type MapContext, type TriggerTable } from '../plugin.ts';
+import metrics from './metrics.json' with { type: 'json' };
 import { DEFAULT_INVOICE_MESSAGE } from '../../emails/invoice-message.ts';
 import * as P from './payload.ts';
 import { totalsOf } from '../../domain/amounts.ts';
@@ -28,31 +29,11 @@ export const klaviyoSettingsSchema = z
   .strict();
 export type KlaviyoSettings = z.infer<typeof klaviyoSettingsSchema>;
 
-const WHOLESALE_METRICS: Partial<Record<EmailType, string>> = {
-  buyer_created: 'Created Buyer',
-  forgot_email: 'Reset Password',
-  order: 'Placed Order',
-  order_conf: 'Confirmed Order',
-  shipment: 'Shipped',
-  cancel: 'Cancelled Order',
-  invoice: 'Invoice',
-  creditnote: 'Invoice',
-};
-
-/** Centra's DTC Klaviyo plugin names. */
-const DTC_METRICS: Partial<Record<EmailType, string>> = {
-  buyer_created: 'Created Account',
-  forgot_email: 'Reset Password',
-  order: 'Placed Order',
-  order_conf: 'Confirmed Order',
-  shipment: 'Shipping Update',
-  cancel: 'Cancelled Order',
-  refund: 'Refunded Order',
-};
+/** Default metric names per store kind (a data file: marketers and `esp-bridge fields` read it too). */
+const METRICS: TriggerTable = metrics;
 
 export function triggerName(emailType: EmailType, recipient: Recipient, storeKind: StoreKind, s: KlaviyoSettings): string | null | false {
-  const base = (storeKind === 'dtc' ? DTC_METRICS : WHOLESALE_METRICS)[emailType] ?? null;
-  const name = toggledName(s.emails[emailType], base);
+  const name = toggledName(s.emails[emailType], defaultTrigger(METRICS, emailType, storeKind));
   if (!name) return name;
   return recipient === 'sales_rep' ? `${name} - Sales Rep` : name;
 }

@@ -8,7 +8,8 @@ import type { StoreKind } from '../../domain/types.ts';
 import { REDACTED } from '../../config/secret.ts';
 import { commonPluginFields } from '../common-settings.ts';
 import { DEFAULT_INVOICE_MESSAGE } from '../../emails/invoice-message.ts';
-import { toggledName, type MapContext } from '../plugin.ts';
+import { defaultTrigger, toggledName, type MapContext, type TriggerTable } from '../plugin.ts';
+import tags from './tags.json' with { type: 'json' };
 import * as P from './payload.ts';
 
 export const ruleSettingsSchema = z
@@ -26,28 +27,11 @@ export const ruleSettingsSchema = z
   .strict();
 export type RuleSettings = z.infer<typeof ruleSettingsSchema>;
 
-const WHOLESALE_TAGS: Partial<Record<EmailType, string>> = {
-  buyer_created: 'BuyerRegistered',
-  forgot_email: 'ForgotPassword',
-  order: 'OrderCompleted',
-  order_conf: 'OrderPlaced',
-  shipment: 'OrderShipped',
-  cancel: 'OrderCancelled',
-  invoice: 'Invoice',
-  creditnote: 'Invoice',
-};
-
-const DTC_TAGS: Partial<Record<EmailType, string>> = {
-  forgot_email: 'ForgotPassword',
-  order: 'OrderCompleted',
-  order_conf: 'OrderPlaced',
-  shipment: 'OrderShipped',
-  cancel: 'OrderCancelled',
-  refund: 'RefundCompleted',
-};
+/** Default tags per store kind (a data file: marketers and `esp-bridge fields` read it too). */
+const TAGS: TriggerTable = tags;
 
 export function triggerName(emailType: EmailType, _recipient: Recipient, storeKind: StoreKind, s: RuleSettings): string | null | false {
-  return toggledName(s.emails[emailType], (storeKind === 'dtc' ? DTC_TAGS : WHOLESALE_TAGS)[emailType] ?? null);
+  return toggledName(s.emails[emailType], defaultTrigger(TAGS, emailType, storeKind));
 }
 
 /** Rule takes an ISO 639-1 code ("en"), not a locale. */
