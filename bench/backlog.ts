@@ -10,8 +10,8 @@ import { laneKey } from '../src/delivery/outbox.ts';
 import { createWorker } from '../src/delivery/worker.ts';
 import type { PlannedDelivery, SendOutcome, Transport } from '../src/delivery/types.ts';
 
-import type { NewDelivery } from '../src/storage/port.ts';
-import { openSqliteStore } from '../src/storage/sqlite/store.ts';
+import type { NewDelivery } from '../src/storage/deliveries.ts';
+import { openSqliteStorage } from '../src/storage/sqlite/open.ts';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -81,7 +81,8 @@ function makeRow(i: number, createdAt: number): NewDelivery {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-backlog-'));
-  const store = openSqliteStore({ path: join(dir, 'backlog.sqlite') });
+  const storage = openSqliteStorage({ path: join(dir, 'backlog.sqlite') });
+  const store = storage.deliveries;
   try {
     const t0 = performance.now();
     const base = Date.now() - 60_000;
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
     peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
     console.log(JSON.stringify({ pending, drained: deliveredRows, peakRssMB: Math.round(peakRss / 1048576), seconds: Number(seconds.toFixed(2)) }));
   } finally {
-    await store.close();
+    await storage.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

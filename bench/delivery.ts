@@ -16,7 +16,8 @@ import { planEvent } from '../src/pipeline/plan.ts';
 import { parseEvent } from '../src/centra/parse-event.ts';
 import type { PlannedDelivery } from '../src/delivery/types.ts';
 import { readFileSync } from 'node:fs';
-import { BENCH_DATABASE_URL, benchSchema, dropBenchSchema } from './postgres.ts';
+import Database from 'better-sqlite3';
+import { BENCH_DATABASE_URL, benchSchema, dropBenchSchema, queryBenchSchema } from './postgres.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -113,10 +114,18 @@ console.log(`queued ${k.length} Klaviyo, ${r.length} Rule, ${v.length} Voyado de
 const started = Date.now();
 bridge.worker.start();
 await bridge.worker.drain({ timeoutMs: 600_000 });
-// The Klaviyo lane's time: from the worker's start to its last delivery, as the store recorded it.
+// The Klaviyo lane's time: from the worker's start to its last delivery, as the store recorded it
+// (read on a connection of the bench's own, to the store it configured above).
 const LAST_KLAVIYO = "SELECT max(delivered_at) AS t FROM deliveries WHERE esp = 'klaviyo'";
-const store = bridge.store as unknown as { db?: { prepare(sql: string): { get(): { t: number } } }; handle?: { pool: { query(sql: string): Promise<{ rows: { t: number }[] }> } } };
-const lastDelivered = store.db ? store.db.prepare(LAST_KLAVIYO).get().t : (await store.handle!.pool.query(LAST_KLAVIYO)).rows[0].t;
+function lastDeliveredSqlite(): number {
+  const db = new Database(path.join(dir, 'bridge.sqlite'), { readonly: true });
+  try {
+    return (db.prepare(LAST_KLAVIYO).get() as { t: number }).t;
+  } finally {
+    db.close();
+  }
+}
+const lastDelivered = STORE === 'postgres' ? Number((await queryBenchSchema<{ t: string }>(PG_SCHEMA, LAST_KLAVIYO))[0].t) : lastDeliveredSqlite();
 const seconds = (lastDelivered - started) / 1000;
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);

@@ -5,6 +5,18 @@ export function benchSchema(bench: string): string {
   return `bench_${bench}_${process.pid}`;
 }
 
+/** Runs one query in the bench's schema, on a connection of its own. */
+export async function queryBenchSchema<T>(schema: string, sql: string): Promise<T[]> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: BENCH_DATABASE_URL, options: `-c search_path=${schema}` });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
 export async function dropBenchSchema(schema: string): Promise<void> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: BENCH_DATABASE_URL });

@@ -1,4 +1,4 @@
-// The running engine, assembled from the config: the store, the outbox, one transport per ESP
+// The running engine, assembled from the config: the storage, the outbox, one transport per ESP
 // and the worker. The pipeline's plans go in through `submit`; everything else is delivery's.
 import type { CentraEvent } from '../centra/event-schema.ts';
 import type { Config, PluginConfig } from '../config/schema.ts';
@@ -8,14 +8,15 @@ import type { SkippedEmail, Transport } from '../delivery/types.ts';
 import { createWorker, type Worker, type WorkerLogger } from '../delivery/worker.ts';
 import { redactRequest } from '../delivery/redact.ts';
 import { ESP_MODULES, FALLBACK, deliveryDefaults, secretPathsOf } from '../esp/modules.ts';
-import { contactMapOf, type EngageContactMap } from '../engage/contact-map.ts';
+import type { EngageContactMap } from '../storage/contacts.ts';
 import { planEvent } from '../pipeline/plan.ts';
-import type { DeliveryStore } from '../storage/port.ts';
-import { openDeliveryStore } from '../storage/open.ts';
+import { openStorage } from '../storage/open.ts';
+import type { Storage } from '../storage/port.ts';
 
 export interface Bridge {
   readonly config: Config;
-  readonly store: DeliveryStore;
+  /** The store the bridge works on (its own, or the one handed in `BridgeOptions.storage`). */
+  readonly storage: Storage;
   readonly outbox: Outbox;
   readonly worker: Worker;
   /** Plans an event and stores its deliveries (before any is tried). */
@@ -34,7 +35,9 @@ export interface SubmitResult {
 export interface BridgeOptions {
   logger?: WorkerLogger;
   workerId?: string;
-  /** Overrides config.storage.sqlitePath (relative paths resolve from the working directory). */
+  /** An open store to work on (the caller closes it); by default the bridge opens config.storage and closes it on close(). */
+  storage?: Storage;
+  /** Overrides config.storage.sqlitePath when the bridge opens the store (relative paths resolve from the working directory). */
   sqlitePath?: string;
   /** Where secrets named by the config are read (default process.env). */
   env?: NodeJS.ProcessEnv;
@@ -68,9 +71,10 @@ export function eventKeyOf(event: CentraEvent): string {
 }
 
 export function openBridge(config: Config, options: BridgeOptions = {}): Bridge {
-  const store = openDeliveryStore(config, { sqlitePath: options.sqlitePath, env: options.env });
+  const storage = options.storage ?? openStorage(config.storage, { sqlitePath: options.sqlitePath, env: options.env });
+  const store = storage.deliveries;
   const outbox = createOutbox(store, { redact: (d) => redactRequest(d.request, secretPathsOf(d.esp)) });
-  const engageContacts = contactMapOf(store);
+  const engageContacts = storage.contacts;
   const d = config.delivery;
   const espDefaults = deliveryDefaults();
   const transports = createTransports(config, { engageContacts });
@@ -89,7 +93,7 @@ export function openBridge(config: Config, options: BridgeOptions = {}): Bridge 
   outbox.onWork(() => worker.notify());
   return {
     config,
-    store,
+    storage,
     outbox,
     worker,
     async submit(event, eventKey = eventKeyOf(event)) {
@@ -105,7 +109,7 @@ export function openBridge(config: Config, options: BridgeOptions = {}): Bridge 
     },
     async close() {
       await worker.stop();
-      await store.close();
+      if (!options.storage) await storage.close();
     },
   };
 }

@@ -1,9 +1,8 @@
 // esp-bridge worker / deliveries / replay: the outbox from the command line.
 import { loadConfig } from '../config/load.ts';
 import { openBridge } from '../app/bridge.ts';
-import { describeStore } from '../storage/open.ts';
 import { createLogger } from '../log.ts';
-import { DELIVERY_STATUSES, type DeliveryStatus } from '../storage/port.ts';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../storage/deliveries.ts';
 import { InputError } from '../config/errors.ts';
 import { EMAIL_TYPES } from '../emails/catalog.ts';
 import { CHANNEL_NAMES, SYNC_KINDS } from '../esp/modules.ts';
@@ -25,7 +24,7 @@ export async function workerCommand(opts: { config: string; untilIdle?: boolean 
     return;
   }
   bridge.worker.start();
-  logger.info({ store: describeStore(config), workerId: bridge.worker.workerId }, 'worker started');
+  logger.info({ store: bridge.storage.describe(), workerId: bridge.worker.workerId }, 'worker started');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGTERM', stop);
@@ -54,7 +53,7 @@ export async function deliveriesCommand(opts: { config: string; status?: string;
     process.stdout.write(['id\tstatus\tesp\tplugin\temail\trecipient\tto\tattempts\tlast error', ...lines].join('\n') + '\n');
     process.stderr.write(`${rows.length} deliveries\n`);
   } finally {
-    await bridge.store.close();
+    await bridge.close();
   }
 }
 
@@ -71,6 +70,6 @@ export async function replayCommand(id: string | undefined, opts: { config: stri
       throw new InputError(`cannot replay ${id}`, ['no such delivery, or it is in flight right now']);
     }
   } finally {
-    await bridge.store.close();
+    await bridge.close();
   }
 }

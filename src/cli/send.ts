@@ -34,6 +34,6 @@ export async function sendCommand(opts: { config: string; type: string; id: stri
     if (e.name === 'CentraUnavailableError' || e.name === 'CentraQueryError' || e.name === 'ObjectNotFoundError') throw new InputError('manual send failed', [e.message]);
     throw err;
   } finally {
-    await bridge.store.close();
+    await bridge.close();
   }
 }

@@ -3,8 +3,9 @@
 import { z } from 'zod';
 import { emailSettingsSchema } from '../emails/settings.ts';
 import { CHANNEL_NAMES, FALLBACK, pluginSchema, type PluginConfig } from '../esp/modules.ts';
-import { deliverySchema, storageSchema } from '../delivery/config.ts';
+import { deliverySchema } from '../delivery/config.ts';
 import { centraSchema, serverSchema } from '../server/config.ts';
+import { storageSchema } from '../storage/config.ts';
 
 export { pluginSchema, type PluginConfig };
 

@@ -1,6 +1,5 @@
-// The `delivery:` and `storage:` sections of the config: retries, rate limits, leases, where the outbox lives.
+// The `delivery:` section of the config: retries, rate limits, leases (the `storage:` one is src/storage/config.ts).
 import { z } from 'zod';
-import { secretRefSchema } from '../config/secret.ts';
 
 const rate = z.object({ limit: z.number().int().positive(), intervalMs: z.number().int().positive() }).strict();
 const laneLimits = z
@@ -45,28 +44,3 @@ export const deliverySchema = z
   .strict()
   .default({ timeoutMs: 10_000, retry: {}, limits: {}, leaseMs: 60_000, batchSize: 32, pollMs: 1_000 });
 export type DeliveryConfig = z.infer<typeof deliverySchema>;
-
-const postgresSchema = z
-  .object({
-    /** postgres://user:password@host:port/database: a secret (it may hold a password), by default from $DATABASE_URL. */
-    url: secretRefSchema.default({ env: 'DATABASE_URL' }),
-    /** Schema holding the bridge's tables, created if missing. */
-    schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a plain lower-case identifier').default('esp_bridge'),
-    /** Connections per process. */
-    maxConnections: z.number().int().positive().max(200).default(10),
-  })
-  .strict();
-
-export const storageSchema = z
-  .object({
-    /** sqlite: the embedded file (one host); postgres: a database several bridge processes share (docs/delivery.md). */
-    kind: z.enum(['sqlite', 'postgres']).default('sqlite'),
-    /** The embedded store's file. */
-    sqlitePath: z.string().min(1).default('./data/bridge.sqlite'),
-    /** normal: a commit survives a crash of the process; full: also a power loss (an fsync per commit, docs/delivery.md). */
-    synchronous: z.enum(['normal', 'full']).default('normal'),
-    postgres: postgresSchema.prefault({}),
-  })
-  .strict()
-  .prefault({});
-export type StorageConfig = z.infer<typeof storageSchema>;

@@ -1,7 +1,7 @@
 // The outbox: every planned delivery is stored before it is tried, once per idempotency key.
 // Also the operator's view: listings, dead letters, replay, and the numbers metrics need.
 import type { EmailType } from '../emails/catalog.ts';
-import type { AttemptRecord, DeliveryFilter, DeliveryStore, StateCount, StoredDelivery } from '../storage/port.ts';
+import type { AttemptRecord, DeliveryFilter, DeliveryStore, StateCount, StoredDelivery } from '../storage/deliveries.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { redactSecrets } from './redact.ts';
 import type { PlannedDelivery } from './types.ts';

@@ -1,5 +1,5 @@
 // Pure: what happens to a delivery after one attempt. No clock, no randomness of its own.
-import type { NextState } from '../storage/port.ts';
+import type { NextState } from '../storage/deliveries.ts';
 import type { SendOutcome } from './types.ts';
 
 export interface EspRetrySettings {

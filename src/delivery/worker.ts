@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { AttemptOutcome, DeliveryStore, LaneInfo, NextState, StoredDelivery } from '../storage/port.ts';
+import type { AttemptOutcome, DeliveryStore, LaneInfo, NextState, StoredDelivery } from '../storage/deliveries.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { RateLimiter, limitsForLane, type LaneLimits, type LimitsConfig } from './rate-limiter.ts';
 import { redactString } from './redact.ts';

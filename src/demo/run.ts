@@ -202,8 +202,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       if (c.status === 'delivered') delivered += c.count;
       if (c.status === 'dead') dead += c.count;
     }
-    const db = (service.bridge.store as unknown as { db: { prepare(sql: string): { get(): { n: number } } } }).db;
-    const retried = db.prepare('SELECT count(*) AS n FROM deliveries WHERE attempts > 1').get().n;
+    const retried = await service.storage.deliveries.retriedCount();
     const v = voyado.state;
     const result: DemoResult = {
       events: timeline.length,
@@ -217,7 +216,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const inbox = await service.inbox.counts();
     write('');
     write(`Events in: ${timeline.length} (${sender.stats.batches} signed webhook calls, ${timeline.filter((e) => e.channel === 'direct').length} direct events); inbox: ${JSON.stringify(inbox)}`);
-    const syncOps = (db.prepare("SELECT count(*) AS n FROM deliveries WHERE email_type LIKE 'engage_%'").get() as { n: number }).n;
+    const syncOps = (await service.storage.deliveries.countsByEmailType()).filter((c) => c.emailType.startsWith('engage_')).reduce((n, c) => n + c.count, 0);
     write(`Deliveries: Klaviyo ${deliveries.klaviyo}, Rule ${deliveries.rule}, Voyado ${deliveries.voyado} (${deliveries.voyado - syncOps} emails, ${syncOps} Engage contact / receipt / redeem operations), SMTP fallback ${deliveries.smtp}`);
     write(`  delivered ${delivered}, dead letters ${dead}, retried ${retried} (Klaviyo answered 503 ${klaviyo.state.counters.faultsInjected} times, Rule 429 ${rule.state.counters.faultsInjected} times)`);
     write(`  emulators accepted: Klaviyo ${klaviyo.state.events.length} events, Rule ${rule.state.subscribers.length} subscribers, Voyado ${v.orders.length} orders + ${v.triggers.length} triggers, SMTP ${smtp.messages.length} emails`);

@@ -8,7 +8,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Config, StoreConfig } from '../config/schema.ts';
 import { resolveSecret } from '../config/secret.ts';
 import { USER_AGENT, type VoyadoSettings } from '../esp/voyado/plugin.ts';
-import type { EngageContactMap } from './contact-map.ts';
+import type { EngageContactMap } from '../storage/contacts.ts';
 
 export interface PromotionsRouteOptions {
   config: Config;

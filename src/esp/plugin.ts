@@ -11,7 +11,7 @@ import type { LaneLimits } from '../delivery/rate-limiter.ts';
 import type { SecretPaths } from '../delivery/redact.ts';
 import type { StoreKind } from '../domain/types.ts';
 import type { SecretRef } from '../config/secret.ts';
-import type { EngageContactMap } from '../engage/contact-map.ts';
+import type { EngageContactMap } from '../storage/contacts.ts';
 import type { PluginSettings } from './common-settings.ts';
 
 /** What a mapper may read of its store (a narrow view: mappers never see other plugins). */

@@ -5,7 +5,7 @@
 // straight into the inbox, also with group commit, because their callers want to know if each was new.
 import { parseWebhookPayload, type WebhookEvent } from '../centra/webhook.ts';
 import { createGroupCommit, type GroupCommit } from './group-commit.ts';
-import type { InboxSource, InboxStore, NewInboxEvent, StoredCall } from './inbox.ts';
+import type { InboxSource, InboxStore, NewInboxEvent, StoredCall } from '../storage/inbox.ts';
 
 export interface Ingest {
   /** Stores the rows durably (group commit: one transaction shared with every concurrent caller); per row: whether it was new. */

@@ -8,7 +8,7 @@ import { centraEventSchema, type CentraEvent } from '../centra/event-schema.ts';
 import { CentraQueryError, CentraUnavailableError, type CentraClient, type SnapshotType } from '../centra/graphql-client.ts';
 import { describeIssues, InputError } from '../config/errors.ts';
 import type { Bridge } from '../app/bridge.ts';
-import type { InboxEvent, InboxStore } from './inbox.ts';
+import type { InboxEvent, InboxStore } from '../storage/inbox.ts';
 
 type LogFn = (obj: object, msg?: string) => void;
 export interface ProcessorLogger {

@@ -12,13 +12,12 @@ import { parseWebhookBody, verifySignature } from '../centra/webhook.ts';
 import { describeIssues, InputError } from '../config/errors.ts';
 import { EMAIL_TYPES } from '../emails/catalog.ts';
 import { CHANNEL_NAMES, SYNC_KINDS } from '../esp/modules.ts';
-import { DELIVERY_STATUSES } from '../storage/port.ts';
-import { INBOX_STATUSES, type InboxStore } from '../ingest/inbox.ts';
+import { DELIVERY_STATUSES } from '../storage/deliveries.ts';
+import { INBOX_STATUSES, type InboxStore } from '../storage/inbox.ts';
 import type { Ingest } from '../ingest/ingest.ts';
 import { ObjectNotFoundError, sendManualEmail } from '../ingest/manual.ts';
 import type { Processor } from '../ingest/processor.ts';
 import type { Logger } from '../log.ts';
-import { contactMapOf } from '../engage/contact-map.ts';
 import { promotionsRoute } from '../engage/promotions-route.ts';
 import { fail, kindOfStatus, ok, send, type ApiResult } from './errors.ts';
 import type { ServiceMetrics } from './metrics.ts';
@@ -166,7 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // --- Engage promotions for the storefront, behind its own token (src/engage/promotions-route.ts, docs/engage.md).
   await app.register(promotionsRoute, {
     config: bridge.config,
-    contacts: contactMapOf(bridge.store),
+    contacts: bridge.storage.contacts,
     adminToken: deps.adminToken,
     customerEmail: async (id) => (await centra.fetchSnapshot({ type: 'customer', id }))?.email ?? null,
   });

@@ -3,7 +3,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Transport } from '../delivery/types.ts';
 import type { Outbox } from '../delivery/outbox.ts';
-import type { InboxStore } from '../ingest/inbox.ts';
+import type { InboxStore } from '../storage/inbox.ts';
 
 export interface ServiceMetrics {
   readonly registry: Registry;

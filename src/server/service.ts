@@ -1,15 +1,15 @@
 // The whole service in one process: HTTP server, inbox + processor, events poller (pull mode)
 // and the delivery worker. `esp-bridge serve` runs it; tests and the demo start it in-process.
-import path from 'node:path';
 import type { DestinationStream } from 'pino';
 import { openBridge, type Bridge } from '../app/bridge.ts';
 import { createEventsPoller, type EventsPoller } from '../centra/events-poller.ts';
 import { createCentraClient, type CentraClient } from '../centra/graphql-client.ts';
 import type { Config } from '../config/schema.ts';
-import type { InboxStore } from '../ingest/inbox.ts';
+import type { InboxStore } from '../storage/inbox.ts';
 import { createIngest, rowsOf, type Ingest } from '../ingest/ingest.ts';
 import { createProcessor, type Processor } from '../ingest/processor.ts';
-import { describeStore, openInboxStore } from '../storage/open.ts';
+import { openStorage } from '../storage/open.ts';
+import type { Storage } from '../storage/port.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { buildApp } from './app.ts';
 import { resolveServerSettings } from './config.ts';
@@ -46,6 +46,7 @@ export interface RunningService {
   /** e.g. http://127.0.0.1:8080 */
   url: string;
   port: number;
+  storage: Storage;
   bridge: Bridge;
   inbox: InboxStore;
   ingest: Ingest;
@@ -62,14 +63,13 @@ export async function startService(config: Config, opts: StartServiceOptions = {
   const settings = resolveServerSettings(config, opts.env ?? process.env);
   const logger = opts.logger ?? createLogger({ name: 'esp-bridge', level: opts.logLevel ?? 'info', destination: opts.logDestination });
   const metrics = createMetrics();
-  const sqlitePath = opts.sqlitePath === undefined ? undefined : path.resolve(opts.sqlitePath);
+  const storage = openStorage(config.storage, { sqlitePath: opts.sqlitePath, env: opts.env });
   const bridge = openBridge(config, {
     logger: logger.child({ component: 'worker' }),
-    sqlitePath,
-    env: opts.env,
+    storage,
     wrapTransport: (t) => instrumentTransport(t, metrics.attemptDuration),
   });
-  const inbox = openInboxStore(config, { sqlitePath, env: opts.env });
+  const inbox = storage.inbox;
   metrics.bindSources({ outbox: bridge.outbox, inbox });
   const centra = createCentraClient({ url: settings.centra.url, token: settings.centra.token, timeoutMs: settings.centra.timeoutMs, fetchImpl: opts.fetchImpl });
   const tuning = typeof opts.processor === 'object' ? opts.processor : {};
@@ -109,7 +109,7 @@ export async function startService(config: Config, opts: StartServiceOptions = {
     await ingest.flush();
     await processor.stop();
     await bridge.close();
-    await inbox.close();
+    await storage.close();
   };
   let port: number;
   try {
@@ -152,11 +152,12 @@ export async function startService(config: Config, opts: StartServiceOptions = {
       .then(() => logger.info({ centra: settings.centra.url }, 'Centra Integration API reachable'))
       .catch((err: Error) => logger.warn({ centra: settings.centra.url, err: err.message }, 'Centra Integration API unreachable; events stay pending until it answers'));
   }
-  logger.info({ url, mode: settings.centra.mode, store: describeStore(config, { sqlitePath }) }, 'esp-bridge service listening');
+  logger.info({ url, mode: settings.centra.mode, store: storage.describe() }, 'esp-bridge service listening');
 
   return {
     url,
     port,
+    storage,
     bridge,
     inbox,
     ingest,

@@ -1,6 +1,8 @@
-// The delivery tables' rows as both adapters (SQLite, PostgreSQL) read them: same columns,
-// times in epoch milliseconds, the request kept as JSON text.
-import type { AttemptRecord, DeliveryStatus, StoredDelivery } from './port.ts';
+// The tables' rows as both engines (SQLite, PostgreSQL) read them: same columns, times in epoch
+// milliseconds, JSON kept as text (a delivery's request, an inbox event and its result).
+import type { ContactLink } from './contacts.ts';
+import type { AttemptRecord, DeliveryStatus, StoredDelivery } from './deliveries.ts';
+import type { InboxEvent, InboxSource, InboxStatus } from './inbox.ts';
 
 /** The states a worker still works on (the partial indexes' condition). */
 export const ACTIVE = `status IN ('pending', 'retry_scheduled', 'in_flight')`;
@@ -76,3 +78,55 @@ export function toAttempt(r: AttemptRow): AttemptRecord {
     durationMs: r.duration_ms,
   };
 }
+
+export interface InboxRow {
+  key: string;
+  source: string;
+  type: string;
+  action: string;
+  object_id: string;
+  date: string;
+  event: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  received_at: number;
+  updated_at: number;
+  processed_at: number | null;
+  last_error: string | null;
+  result: string | null;
+}
+
+/** Rows the processor still has to take (the partial due index's condition). */
+export const DUE = `status IN ('pending', 'retry')`;
+
+export function toInboxEvent(r: InboxRow): InboxEvent {
+  return {
+    key: r.key,
+    source: r.source as InboxSource,
+    type: r.type,
+    action: r.action,
+    objectId: r.object_id,
+    date: r.date,
+    event: r.event === null ? null : JSON.parse(r.event),
+    status: r.status as InboxStatus,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    receivedAt: r.received_at,
+    updatedAt: r.updated_at,
+    processedAt: r.processed_at,
+    lastError: r.last_error,
+    result: r.result === null ? null : JSON.parse(r.result),
+  };
+}
+
+export interface ContactRow {
+  plugin: string;
+  customer_id: number;
+  email: string;
+  contact_id: string;
+  contact_type: string;
+}
+
+export const toLink = (r: ContactRow | undefined): ContactLink | null =>
+  r ? { plugin: r.plugin, customerId: r.customer_id, email: r.email, contactId: r.contact_id, contactType: r.contact_type } : null;

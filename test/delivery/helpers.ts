@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { PlannedDelivery, SendOutcome, Transport } from '../../src/delivery/types.ts';
-import { openSqliteStore } from '../../src/storage/sqlite/store.ts';
+import { openSqliteStorage } from '../../src/storage/sqlite/open.ts';
 
 export function tempDir(prefix = 'delivery-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -14,13 +14,14 @@ export function tempDir(prefix = 'delivery-test-'): { dir: string; cleanup: () =
 export function tempStore() {
   const t = tempDir();
   const path = join(t.dir, 'sub', 'bridge.sqlite');
-  const store = openSqliteStore({ path });
+  const storage = openSqliteStorage({ path });
   return {
-    store,
+    storage,
+    store: storage.deliveries,
     path,
     dir: t.dir,
     async cleanup() {
-      await store.close();
+      await storage.close();
       t.cleanup();
     },
   };

@@ -36,7 +36,7 @@ test('deliveries lists a dead letter, replay re-queues it, the worker delivers i
   try {
     const bridge = openBridge(parseConfig(raw('KLAVIYO_API_KEY')));
     const [id] = await submitAll(bridge, orderEvents('klaviyo-order.json', 1, 1));
-    await bridge.store.close();
+    await bridge.close();
 
     const first = await cli(['worker', '--config', configFile, '--until-idle'], { KLAVIYO_API_KEY: 'pk_wrong' });
     assert.equal(first.code, 0, first.stderr);

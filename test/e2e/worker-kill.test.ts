@@ -23,7 +23,7 @@ test('SIGKILL mid-batch, restart: nothing lost, nothing doubled', async () => {
   writeFileSync(configFile, stringify(raw));
   const bridge = openBridge(parseConfig(raw));
   const ids = await submitAll(bridge, orderEvents('klaviyo-order.json', 1, 150));
-  await bridge.store.close();
+  await bridge.close();
   assert.equal(ids.length, 300);
   try {
     const first = spawn(process.execPath, [path.join(ROOT, 'bin/esp-bridge.js'), 'worker', '--config', configFile], { cwd: ROOT, stdio: 'ignore' });
@@ -45,7 +45,7 @@ test('SIGKILL mid-batch, restart: nothing lost, nothing doubled', async () => {
     assert.deepEqual([...seen].sort(), [...ids].sort(), 'every email arrived');
     const check = openBridge(parseConfig(raw));
     const counts = await check.outbox.countsByStateAndEsp();
-    await check.store.close();
+    await check.close();
     assert.deepEqual(counts.map((c) => [c.status, c.count]), [['delivered', 300]]);
     // A kill between Klaviyo's answer and the database update repeats at most the sends in flight.
     assert.ok(em.klaviyo.state.counters.duplicates <= 16, `${em.klaviyo.state.counters.duplicates} repeats`);

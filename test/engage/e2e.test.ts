@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startVoyadoEmulator } from '../../sandbox/index.ts';
 import { openBridge, type Bridge } from '../../src/app/bridge.ts';
-import { contactMapOf } from '../../src/engage/contact-map.ts';
 import { tempDir } from '../helpers/sandbox.ts';
 import { customerEvent, dtcConfig, orderEvent, returnEvent, shipmentEvent, type EngageOptions } from './fixtures.ts';
 
@@ -49,7 +48,7 @@ test('mode all: customers become Members (created once, then updated), purchase 
     assert.equal(v.state.contactUpdates.length, 1, 'the second event updated the contact it remembered');
     const id = v.state.createdContacts[0].id;
     assert.equal(v.state.contactUpdates[0].contactId, id);
-    assert.deepEqual((await contactMapOf(bridge.store)!.byCustomer('engage', 21))?.contactId, id);
+    assert.deepEqual((await bridge.storage.contacts.byCustomer('engage', 21))?.contactId, id);
 
     const o = { number: 5001, customer: guest };
     await deliver(bridge, orderEvent(o), orderEvent(o), shipmentEvent(o), returnEvent(o, 61));

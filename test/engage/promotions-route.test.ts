@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import { startVoyadoEmulator } from '../../sandbox/index.ts';
-import { memoryContactMap } from '../../src/engage/contact-map.ts';
+import { memoryContactMap } from '../../src/storage/contacts.ts';
 import { centraVoucherFor, promotionsRoute } from '../../src/engage/promotions-route.ts';
 import { dtcConfig } from './fixtures.ts';
 

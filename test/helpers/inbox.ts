@@ -1,7 +1,7 @@
 // Shared bits of the inbox tests (both engines): what the webhook route stores for a body Centra sends.
 import assert from 'node:assert/strict';
 import { encodeWebhookBody, parseWebhookBody } from '../../src/centra/webhook.ts';
-import type { StoredCall } from '../../src/ingest/inbox.ts';
+import type { StoredCall } from '../../src/storage/inbox.ts';
 
 export const DATE = '2024-03-04 10:00:00.000000';
 

@@ -6,16 +6,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { createIngest } from '../../src/ingest/ingest.ts';
-import { openSqliteInbox } from '../../src/ingest/sqlite-inbox.ts';
+import { openSqliteStorage } from '../../src/storage/sqlite/open.ts';
 import { callOf, DATE } from '../helpers/inbox.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ingest-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
-const openInbox = () => openSqliteInbox({ path: path.join(dir, `inbox-${++n}.sqlite`) });
+const openStore = () => openSqliteStorage({ path: path.join(dir, `inbox-${++n}.sqlite`) });
 
 test('a stored call is expanded into inbox rows; an event already seen is not stored twice; unknown types are skipped', async () => {
-  const inbox = openInbox();
+  const store = openStore();
+  const inbox = store.inbox;
   const ingest = createIngest(inbox);
   await ingest.storeCall(callOf([
     { type: 'order', action: 'update', id: 1001, date: DATE },
@@ -32,36 +33,39 @@ test('a stored call is expanded into inbox rows; an event already seen is not st
   assert.equal(order.status, 'pending');
   assert.equal(order.objectId, '1001');
   assert.deepEqual(await inbox.counts(), { pending: 2, retry: 0, processed: 0, failed: 0 });
-  await inbox.close();
+  await store.close();
 });
 
 test('calls stored before a restart are expanded when the ingest starts', async () => {
   const file = path.join(dir, 'restart.sqlite');
-  const first = openSqliteInbox({ path: file });
-  await first.appendCalls([callOf([{ type: 'customer', action: 'update', id: 42, date: DATE }])]);
+  const first = openSqliteStorage({ path: file });
+  await first.inbox.appendCalls([callOf([{ type: 'customer', action: 'update', id: 42, date: DATE }])]);
   await first.close();
-  const inbox = openSqliteInbox({ path: file });
+  const store = openSqliteStorage({ path: file });
+  const inbox = store.inbox;
   const ingest = createIngest(inbox);
   await ingest.flush();
   assert.equal((await inbox.get(`customer:42:update:${DATE}`))?.status, 'pending');
-  await inbox.close();
+  await store.close();
 });
 
 test('a call stored in the older compact form is still expanded', async () => {
-  const inbox = openInbox();
-  inbox.db
+  const store = openStore();
+  const inbox = store.inbox;
+  store.db
     .prepare('INSERT INTO inbox_batches (source, received_at, events, count) VALUES (?, ?, ?, ?)')
     .run('webhook', 5_000, JSON.stringify([['order', 'update', '77', DATE], ['account', 'insert', '5', DATE]]), 2);
   const ingest = createIngest(inbox);
   await ingest.flush();
   assert.equal((await inbox.get(`order:77:update:${DATE}`))?.receivedAt, 5_000);
   assert.equal((await inbox.get(`account:5:insert:${DATE}`))?.status, 'pending');
-  await inbox.close();
+  await store.close();
 });
 
 test('an unreadable stored call becomes one failed inbox row with its payload kept, and does not hold back the calls after it', async () => {
-  const inbox = openInbox();
-  const insert = inbox.db.prepare('INSERT INTO inbox_batches (source, received_at, events, count) VALUES (?, ?, ?, ?)');
+  const store = openStore();
+  const inbox = store.inbox;
+  const insert = store.db.prepare('INSERT INTO inbox_batches (source, received_at, events, count) VALUES (?, ?, ?, ?)');
   const bad = insert.run('webhook', 1_000, '{"events":[{"type":"order"', 1);
   await inbox.appendCalls([callOf([{ type: 'order', action: 'update', id: 9, date: DATE }], 2_000)]);
   const ingest = createIngest(inbox);
@@ -73,10 +77,10 @@ test('an unreadable stored call becomes one failed inbox row with its payload ke
   assert.deepEqual(failed[0].event, { payload: '{"events":[{"type":"order"' });
   assert.equal((await inbox.get(`order:9:update:${DATE}`))?.status, 'pending');
   assert.equal(await inbox.pendingCount(), 1, 'nothing is left in stored calls');
-  await inbox.close();
+  await store.close();
 });
 
-test('storage.synchronous: full reaches both connections to the file (outbox and inbox); an unknown level is a readable config error', async () => {
+test('storage.synchronous: full reaches the connection to the file; an unknown level is a readable config error', async () => {
   const { parseConfig } = await import('../../src/config/load.ts');
   const { startService } = await import('../../src/server/service.ts');
   const base = {
@@ -88,8 +92,8 @@ test('storage.synchronous: full reaches both connections to the file (outbox and
   const service = await startService(parseConfig({ ...base, storage: { sqlitePath: file, synchronous: 'full' } }), { processor: false, worker: false, probeCentra: false, logLevel: 'silent' });
   try {
     const level = (db: { pragma(s: string, o: { simple: true }): unknown }) => db.pragma('synchronous', { simple: true });
-    assert.equal(level((service.bridge.store as unknown as { db: never }).db), 2, 'outbox connection: FULL');
-    assert.equal(level((service.inbox as unknown as { db: never }).db), 2, 'inbox connection: FULL');
+    assert.equal(level((service.storage as unknown as { db: never }).db), 2, 'FULL');
+    assert.equal(service.bridge.storage, service.storage, 'the outbox and the inbox share the one store');
   } finally {
     await service.close();
   }

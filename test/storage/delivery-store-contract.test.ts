@@ -7,9 +7,8 @@ import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { createOutbox } from '../../src/delivery/outbox.ts';
 import { createWorker } from '../../src/delivery/worker.ts';
-import type { DeliveryStore } from '../../src/storage/port.ts';
-import { connectPostgres } from '../../src/storage/postgres/connect.ts';
-import { openPostgresStore } from '../../src/storage/postgres/store.ts';
+import type { DeliveryStore } from '../../src/storage/deliveries.ts';
+import { openPostgresStorage } from '../../src/storage/postgres/open.ts';
 import { FakeTransport, planned, tempStore } from '../delivery/helpers.ts';
 import { tempSchema } from '../helpers/postgres.ts';
 
@@ -26,11 +25,11 @@ const adapters: Record<string, () => Promise<Opened>> = {
   },
   postgres: async () => {
     const schema = await tempSchema('store');
-    const store = openPostgresStore(connectPostgres({ url: schema.url, schema: schema.schema }));
+    const storage = openPostgresStorage({ url: schema.url, schema: schema.schema });
     return {
-      store,
+      store: storage.deliveries,
       async cleanup() {
-        await store.close();
+        await storage.close();
         await schema.drop();
       },
     };
@@ -135,8 +134,8 @@ describe('delivery store: PostgreSQL shared by several processes', () => {
   test('claims from two pools at the same moment never hand out the same row', async () => {
     const schema = await tempSchema('claims');
     // Two handles (two pools), as two bridge processes would have.
-    const a = openPostgresStore(connectPostgres({ url: `${schema.url}?application_name=a`, schema: schema.schema }));
-    const b = openPostgresStore(connectPostgres({ url: `${schema.url}?application_name=b`, schema: schema.schema }));
+    const [pa, pb] = ['a', 'b'].map((n) => openPostgresStorage({ url: `${schema.url}?application_name=${n}`, schema: schema.schema }));
+    const [a, b] = [pa.deliveries, pb.deliveries];
     try {
       await createOutbox(a).enqueue(Array.from({ length: 200 }, (_, i) => planned(`p${i}`)), 'ev');
       const now = Date.now() + 10;
@@ -153,15 +152,16 @@ describe('delivery store: PostgreSQL shared by several processes', () => {
       assert.equal(claimed.length, 200, 'every row claimed once');
       assert.equal(new Set(claimed).size, 200, 'no row claimed twice');
     } finally {
-      await a.close();
-      await b.close();
+      await pa.close();
+      await pb.close();
       await schema.drop();
     }
   });
 
   test('two workers on one database deliver 300 deliveries exactly once between them', async () => {
     const schema = await tempSchema('workers');
-    const stores = ['w1', 'w2'].map((n) => openPostgresStore(connectPostgres({ url: `${schema.url}?application_name=${n}`, schema: schema.schema })));
+    const storages = ['w1', 'w2'].map((n) => openPostgresStorage({ url: `${schema.url}?application_name=${n}`, schema: schema.schema }));
+    const stores = storages.map((s) => s.deliveries);
     // One transport records the sends of both workers: a second send of an id would show.
     const transport = new FakeTransport('klaviyo', async () => {
       await new Promise((r) => setTimeout(r, 2));
@@ -182,7 +182,7 @@ describe('delivery store: PostgreSQL shared by several processes', () => {
       assert.equal(byWorker.length, 2, `both workers took a share: ${JSON.stringify(byWorker)}`);
     } finally {
       for (const w of workers) await w.stop();
-      for (const s of stores) await s.close();
+      for (const s of storages) await s.close();
       await schema.drop();
     }
   });

@@ -3,32 +3,31 @@
 // to one process only. "Two processes" are two pools on the same schema.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { InboxStore, NewInboxEvent } from '../../src/ingest/inbox.ts';
+import type { InboxStore, NewInboxEvent } from '../../src/storage/inbox.ts';
 import { createIngest, rowsOfCall } from '../../src/ingest/ingest.ts';
-import { connectPostgres } from '../../src/storage/postgres/connect.ts';
-import { openPostgresInbox } from '../../src/storage/postgres/inbox.ts';
+import { openPostgresStorage, type PostgresStorage } from '../../src/storage/postgres/open.ts';
 import { tempSchema, type TempSchema } from '../helpers/postgres.ts';
 import { callOf, DATE } from '../helpers/inbox.ts';
 
 
 /**
  * Runs `fn` on a throwaway schema with `processes` inboxes on it. connectPostgres shares one pool
- * per (url, schema), so each inbox gets a url differing only by application_name: its own pool.
+ * per (url, schema), so each store gets a url differing only by application_name: its own pool.
  */
 async function withInboxes(processes: number, leaseMs: number | undefined, fn: (db: TempSchema, ...inboxes: InboxStore[]) => Promise<void>): Promise<void> {
   const db = await tempSchema('inbox');
-  const inboxes: InboxStore[] = [];
+  const stores: PostgresStorage[] = [];
   try {
     for (let i = 0; i < processes; i++) {
       const url = new URL(db.url);
       url.searchParams.set('application_name', `inbox-test-${i}`);
-      const handle = connectPostgres({ url: url.toString(), schema: db.schema });
-      inboxes.push(openPostgresInbox(handle, { leaseMs }));
-      await handle.ready; // the tables exist before a test writes to them directly
+      const storage = openPostgresStorage({ url: url.toString(), schema: db.schema }, { leaseMs });
+      stores.push(storage);
+      await storage.handle.ready; // the tables exist before a test writes to them directly
     }
-    await fn(db, ...inboxes);
+    await fn(db, ...stores.map((s) => s.inbox));
   } finally {
-    for (const inbox of inboxes) await inbox.close();
+    for (const storage of stores) await storage.close();
     await db.drop();
   }
 }

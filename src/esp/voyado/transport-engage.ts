@@ -5,7 +5,7 @@
 import type { SendOutcome } from '../../delivery/types.ts';
 import { scrub, tryJson, type HttpResult } from '../../delivery/http.ts';
 import type { ContactDirective } from '../../engage/contact-type.ts';
-import type { EngageContactMap } from '../../engage/contact-map.ts';
+import type { EngageContactMap } from '../../storage/contacts.ts';
 import type { ContactIdCache } from './transport-contacts.ts';
 
 export type Call = (method: 'GET' | 'POST', url: string, body: unknown) => Promise<HttpResult>;

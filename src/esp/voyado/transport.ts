@@ -17,7 +17,7 @@ import {
 } from '../../delivery/http.ts';
 import { ContactIdCache } from './transport-contacts.ts';
 import { ENGAGE_DIRECTIVE_HEADER, parseDirective } from '../../engage/contact-type.ts';
-import type { EngageContactMap } from '../../engage/contact-map.ts';
+import type { EngageContactMap } from '../../storage/contacts.ts';
 import { ensureContact, type EngageStepContext } from './transport-engage.ts';
 
 /** Voyado's error body (shape unconfirmed) → "errorCode: message". */

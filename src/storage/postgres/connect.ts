@@ -18,6 +18,8 @@ export interface PostgresHandle {
   readonly schema: string;
   /** Resolves once the schema exists and every migration ran (the first caller runs them). */
   readonly ready: Promise<void>;
+  /** Runs one statement on the pool, once the migrations ran. */
+  query<R extends pg.QueryResultRow = any>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
   /** Runs `fn` in one transaction on one connection. */
   transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
   /** Ends the pool once every user of the handle has released it. */
@@ -83,6 +85,10 @@ export function connectPostgres(options: PostgresOptions): PostgresHandle {
     pool,
     schema,
     ready,
+    async query(sql, params) {
+      await ready;
+      return pool.query(sql, params);
+    },
     transaction,
     async release() {
       if (--entry.users > 0) return;

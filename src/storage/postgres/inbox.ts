@@ -1,127 +1,39 @@
 // The inbox in PostgreSQL (the scale-out store): the same tables and semantics as the embedded
-// inbox (src/ingest/sqlite-inbox.ts). What differs is that several bridge processes may share
+// inbox (src/storage/sqlite/inbox.ts). What differs is that several bridge processes may share
 // the tables, so the two reads that hand out work also claim it:
 //  - expandCalls locks the stored calls it takes (FOR UPDATE SKIP LOCKED): two expanders never
 //    expand the same call, and neither waits for the other;
 //  - due() leases the rows it returns by pushing their next_attempt_at `leaseMs` ahead: no other
 //    process takes them meanwhile, and if this one dies they are due again when the lease ends.
-// Every write of inbox rows is one statement with its keys in sorted order, so that two
-// transactions inserting overlapping keys wait for each other in the same order and never deadlock.
-import type { PoolClient, QueryResultRow } from 'pg';
-import type { CallDecoder, InboxFilter, InboxSource, InboxStatus, InboxStore, NewInboxEvent } from '../../ingest/inbox.ts';
-import { DUE, toInboxEvent as toEvent, type InboxRow as Row } from '../../ingest/inbox-rows.ts';
+// The writes of rows and the expansion of stored calls are in src/storage/postgres/inbox-writes.ts.
+import type { QueryResultRow } from 'pg';
+import type { CallDecoder, InboxFilter, InboxStatus, InboxStore } from '../inbox.ts';
+import { DUE, toInboxEvent as toEvent, type InboxRow as Row } from '../rows.ts';
 import type { PostgresHandle } from './connect.ts';
+import { errorText, expandCalls, insertPending } from './inbox-writes.ts';
 
 export interface PostgresInboxOptions {
   /** How long a row returned by due() stays claimed by this process (default 60 s). */
   leaseMs?: number;
 }
 
-/** A row as written (event as JSON text): new events are pending, an unreadable stored call is written failed. */
-type RowToInsert = Omit<NewInboxEvent, 'event' | 'nextAttemptAt'> & {
-  event: string | null;
-  status: 'pending' | 'failed';
-  attempts: number;
-  nextAttemptAt: number;
-  updatedAt: number;
-  lastError: string | null;
-};
-
-interface CallRow {
-  id: number;
-  source: InboxSource;
-  received_at: number;
-  events: string;
-  count: number;
-}
-
-/**
- * The oldest stored calls not being expanded by another process, about `$1` events' worth.
- * How many to lock is estimated from the oldest 64 calls (as the embedded inbox looks at), locked
- * or not; the caller applies the exact budget to what it got. A call it then leaves aside stays
- * locked until the commit, which only makes another expander skip it for that long.
- */
-const TAKE_CALLS = `
-  SELECT id, source, received_at, events, count FROM inbox_batches
-   ORDER BY id
-   LIMIT (SELECT GREATEST(1, COUNT(*)) FROM (
-            SELECT SUM(count) OVER (ORDER BY id) AS upto FROM (SELECT id, count FROM inbox_batches ORDER BY id LIMIT 64) oldest
-          ) running WHERE upto <= $1)
-     FOR UPDATE SKIP LOCKED`;
-
-function pendingRow(r: NewInboxEvent): RowToInsert {
-  return {
-    key: r.key,
-    source: r.source,
-    type: r.type,
-    action: r.action,
-    objectId: r.objectId,
-    date: r.date,
-    event: r.event === undefined ? null : JSON.stringify(r.event),
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: r.nextAttemptAt ?? r.receivedAt,
-    receivedAt: r.receivedAt,
-    updatedAt: r.receivedAt,
-    lastError: null,
-  };
-}
-
-/** Error texts are kept short, and without NUL characters, which a PostgreSQL TEXT column rejects (SQLite does not). */
-function errorText(error: string): string {
-  return error.replace(/\u0000/g, '').slice(0, 4000);
-}
-
-/**
- * Inserts the rows in one statement, a key already stored left untouched; per row, whether it was new.
- * A key repeated within `rows` is sent once: its first occurrence may be new, the later ones are not.
- */
-async function insertRows(client: PoolClient, rows: readonly RowToInsert[]): Promise<boolean[]> {
-  if (!rows.length) return [];
-  const firstIndex = new Map<string, number>();
-  rows.forEach((r, i) => {
-    if (!firstIndex.has(r.key)) firstIndex.set(r.key, i);
-  });
-  const unique = [...firstIndex.values()].map((i) => rows[i]);
-  const col = <K extends keyof RowToInsert>(k: K) => unique.map((r) => r[k]);
-  const res = await client.query<{ key: string }>(
-    `INSERT INTO inbox_events (key, source, type, action, object_id, date, event, status, attempts, next_attempt_at, received_at, updated_at, last_error)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::bigint[], $11::bigint[], $12::bigint[], $13::text[])
-                AS t(key, source, type, action, object_id, date, event, status, attempts, next_attempt_at, received_at, updated_at, last_error)
-      ORDER BY key
-     ON CONFLICT (key) DO NOTHING
-     RETURNING key`,
-    [
-      col('key'), col('source'), col('type'), col('action'), col('objectId'), col('date'), col('event'),
-      col('status'), col('attempts'), col('nextAttemptAt'), col('receivedAt'), col('updatedAt'), col('lastError'),
-    ],
-  );
-  const inserted = new Set(res.rows.map((r) => r.key));
-  return rows.map((r, i) => firstIndex.get(r.key) === i && inserted.has(r.key));
-}
-
-/** The inbox in the schema of `handle`. `close()` releases the handle (once). */
+/** The inbox in the schema of `handle` (the store's pool; src/storage/postgres/open.ts releases it). */
 export function openPostgresInbox(handle: PostgresHandle, options: PostgresInboxOptions = {}): InboxStore {
-  const { pool, ready } = handle;
+  const { ready } = handle;
   const leaseMs = options.leaseMs ?? 60_000;
-  const query = async <R extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> => {
-    await ready;
-    return (await pool.query<R>(sql, params)).rows;
-  };
-  let closed = false;
-
+  const query = async <R extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> => (await handle.query<R>(sql, params)).rows;
   return {
     async insertMany(rows) {
       await ready;
       if (!rows.length) return [];
-      return handle.transaction((client) => insertRows(client, rows.map(pendingRow)));
+      return handle.transaction((client) => insertPending(client, rows));
     },
 
     async appendCalls(calls) {
       await ready;
       if (!calls.length) return;
       // One statement, so one transaction; WITH ORDINALITY keeps the ids in the order the calls came.
-      await pool.query(
+      await handle.query(
         `INSERT INTO inbox_batches (source, received_at, events, count)
          SELECT source, received_at, events, count
            FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[]) WITH ORDINALITY AS t(source, received_at, events, count, n)
@@ -132,38 +44,7 @@ export function openPostgresInbox(handle: PostgresHandle, options: PostgresInbox
 
     async expandCalls(maxEvents: number, decode: CallDecoder) {
       await ready;
-      return handle.transaction(async (client) => {
-        const locked = (await client.query<CallRow>(TAKE_CALLS, [maxEvents])).rows;
-        const taken: CallRow[] = [];
-        let events = 0;
-        for (const c of locked) {
-          if (taken.length > 0 && events + c.count > maxEvents) break;
-          taken.push(c);
-          events += c.count;
-        }
-        if (!taken.length) return { calls: 0, events: 0, inserted: 0 };
-
-        // In id order, so that an event in two calls keeps its first arrival, as in the embedded inbox.
-        const rows: RowToInsert[] = [];
-        for (const c of taken) {
-          try {
-            rows.push(...decode({ source: c.source, receivedAt: c.received_at, payload: c.events, count: c.count }).map(pendingRow));
-          } catch (err) {
-            // Kept, payload and all, as a failed row: nothing accepted is lost, and it does not block the calls after it.
-            const now = Date.now();
-            rows.push({
-              key: `call:${c.id}`, source: c.source, type: 'call', action: 'expand', objectId: String(c.id), date: '',
-              event: JSON.stringify({ payload: c.events }), status: 'failed', attempts: 1, nextAttemptAt: now,
-              receivedAt: c.received_at, updatedAt: now, lastError: errorText(`stored call could not be read: ${(err as Error).message}`),
-            });
-          }
-        }
-        const isNew = await insertRows(client, rows);
-        // Only decoded events count as inserted: a failed row has nothing for the processor.
-        const inserted = rows.filter((r, i) => isNew[i] && r.status === 'pending').length;
-        await client.query('DELETE FROM inbox_batches WHERE id = ANY($1::bigint[])', [taken.map((c) => c.id)]);
-        return { calls: taken.length, events, inserted };
-      });
+      return handle.transaction((client) => expandCalls(client, maxEvents, decode));
     },
 
     /**
@@ -246,14 +127,6 @@ export function openPostgresInbox(handle: PostgresHandle, options: PostgresInbox
     async nextDueAt() {
       const [r] = await query<{ t: number | null }>(`SELECT MIN(next_attempt_at) AS t FROM inbox_events WHERE ${DUE}`);
       return r.t;
-    },
-
-    async close() {
-      if (closed) return;
-      closed = true;
-      // Not while the migrations may still be running on the pool; whether they failed no longer matters.
-      await ready.catch(() => {});
-      await handle.release();
     },
   };
 }

@@ -1,72 +1,22 @@
 // The scale-out store: the outbox in PostgreSQL, shared by any number of worker processes.
-// Same tables and state machine as the embedded store (src/storage/sqlite/store.ts); the
+// Same tables and state machine as the embedded store (src/storage/sqlite/deliveries.ts); the
 // differences are how a claim stays exclusive (FOR UPDATE SKIP LOCKED: two workers never lease
 // the same row, and neither waits for the other) and that every call is a network round trip.
-import type { ClaimArgs, DeliveryFilter, DeliveryStore, FinishArgs, LaneInfo, NewDelivery, StateCount } from '../port.ts';
+import type { ClaimArgs, DeliveryFilter, DeliveryStore, LaneInfo, NewDelivery, StateCount } from '../deliveries.ts';
 import { ACTIVE, toAttempt, toDelivery, type AttemptRow, type DeliveryRow } from '../rows.ts';
-import type { PoolClient } from 'pg';
 import type { PostgresHandle } from './connect.ts';
+import { postgresFinishes } from './finish.ts';
 
-export function openPostgresStore(handle: PostgresHandle): DeliveryStore & { readonly handle: PostgresHandle } {
-  const { pool, ready } = handle;
-  const query = async <R extends object = Record<string, unknown>>(sql: string, params: unknown[] = []) => {
-    await ready;
-    return pool.query<R & Record<string, any>>(sql, params);
-  };
+export interface PostgresDeliveryStore extends DeliveryStore {
+  /** Writes the outcomes waiting for the next group commit. */
+  flush(): Promise<void>;
+}
 
-  async function finishOne(client: PoolClient, a: FinishArgs): Promise<boolean> {
-    const n = a.next;
-    const res =
-      n.status === 'delivered'
-        ? await client.query(
-            `UPDATE deliveries SET status = 'delivered', delivered_at = $2, lease_owner = NULL, lease_until = NULL,
-                    last_status = $3, last_error = NULL, updated_at = $4
-              WHERE id = $1 AND status <> 'delivered'`,
-            [a.id, n.at, a.lastStatus, a.now],
-          )
-        : await client.query(
-            `UPDATE deliveries SET status = $3, next_attempt_at = COALESCE($4, next_attempt_at), lease_owner = NULL, lease_until = NULL,
-                    last_status = $5, last_error = $6, updated_at = $7
-              WHERE id = $1 AND status = 'in_flight' AND lease_owner = $2`,
-            [a.id, a.owner, n.status, n.status === 'retry_scheduled' ? n.nextAttemptAt : null, a.lastStatus, n.reason, a.now],
-          );
-    const updated = (res.rowCount ?? 0) > 0;
-    // A write that lost its lease is still recorded, as what it was: the row's history stays complete.
-    const at = updated ? a.attempt : { ...a.attempt, outcome: n.status === 'delivered' ? ('delivered' as const) : ('lease_lost' as const) };
-    await client.query(
-      `INSERT INTO delivery_attempts (delivery_id, attempt, worker_id, started_at, finished_at, outcome, status, error, duration_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [at.deliveryId, at.attempt, at.workerId, at.startedAt, at.finishedAt, at.outcome, at.status, at.error, Math.round(at.durationMs)],
-    );
-    return updated;
-  }
+export function openPostgresDeliveries(handle: PostgresHandle): PostgresDeliveryStore {
+  const { query, ready } = handle;
 
-  // Group commit, as in the embedded store: the outcomes of one event-loop turn share a transaction.
-  let pendingFinishes: { args: FinishArgs; resolve(v: boolean): void; reject(e: unknown): void }[] = [];
-  let finishing: Promise<void> = Promise.resolve();
-  const flushFinishes = () => {
-    const batch = pendingFinishes;
-    pendingFinishes = [];
-    if (!batch.length) return finishing;
-    finishing = finishing.then(async () => {
-      await ready;
-      try {
-        const results = await handle.transaction(async (client) => {
-          const out: boolean[] = [];
-          for (const b of batch) out.push(await finishOne(client, b.args));
-          return out;
-        });
-        batch.forEach((b, i) => b.resolve(results[i]));
-      } catch (err) {
-        for (const b of batch) b.reject(err);
-      }
-    });
-    return finishing;
-  };
-
-  let closed = false;
+  const finishes = postgresFinishes(handle);
   return {
-    handle,
     async insertDeliveries(rows: NewDelivery[]) {
       if (rows.length === 0) return { inserted: 0, duplicates: 0 };
       await ready;
@@ -105,11 +55,8 @@ export function openPostgresStore(handle: PostgresHandle): DeliveryStore & { rea
       );
       return rows.map(toDelivery).sort((x, y) => x.createdAt - y.createdAt || (x.id < y.id ? -1 : 1));
     },
-    finishAttempt(a) {
-      return new Promise<boolean>((resolve, reject) => {
-        if (pendingFinishes.push({ args: a, resolve, reject }) === 1) setImmediate(flushFinishes);
-      });
-    },
+    finishAttempt: (a) => finishes.add(a),
+    flush: () => finishes.flush(),
     async releaseClaim(id, owner, nextAttemptAt, now) {
       const res = await query(
         `UPDATE deliveries
@@ -171,11 +118,12 @@ export function openPostgresStore(handle: PostgresHandle): DeliveryStore & { rea
     async oldestActiveCreatedAt() {
       return (await query<{ t: number | null }>(`SELECT MIN(created_at) AS t FROM deliveries WHERE ${ACTIVE}`)).rows[0].t;
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await flushFinishes();
-      await handle.release();
+    async retriedCount() {
+      return (await query<{ n: number }>('SELECT COUNT(*)::int AS n FROM deliveries WHERE attempts > 1')).rows[0].n;
+    },
+    async countsByEmailType() {
+      const sql = 'SELECT email_type AS "emailType", COUNT(*)::int AS count FROM deliveries GROUP BY email_type ORDER BY email_type COLLATE "C"';
+      return (await query<{ emailType: string; count: number }>(sql)).rows as Awaited<ReturnType<DeliveryStore['countsByEmailType']>>;
     },
   };
 }

@@ -1,6 +1,6 @@
 // The inbox: every Centra event the bridge receives (webhook, events queue, direct), stored
-// before it is acknowledged, then processed once. A small port so that another store can
-// implement it; src/ingest/sqlite-inbox.ts is the embedded one.
+// before it is acknowledged, then processed once. The port src/ingest/ works on; adapters in
+// src/storage/sqlite/inbox.ts and src/storage/postgres/inbox.ts.
 
 export const INBOX_STATUSES = ['pending', 'retry', 'processed', 'failed'] as const;
 /** pending → processed | failed (permanent, with the error) | retry (Centra unavailable; due at nextAttemptAt). */
@@ -85,5 +85,4 @@ export interface InboxStore {
   pendingCount(): Promise<number>;
   /** Earliest nextAttemptAt of a pending/retry row, or null. */
   nextDueAt(): Promise<number | null>;
-  close(): Promise<void>;
 }

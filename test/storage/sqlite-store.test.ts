@@ -2,17 +2,17 @@
 // test/storage/delivery-store-contract.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tempStore } from './helpers.ts';
+import { tempStore } from '../delivery/helpers.ts';
 
 test('migrations are recorded and not applied twice', async () => {
   const t = tempStore();
   try {
     const { MIGRATIONS } = await import('../../src/storage/sqlite/migrations.ts');
     const all = MIGRATIONS.map((m) => ({ version: m.version }));
-    const rows = t.store.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
+    const rows = t.storage.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
     assert.deepEqual(rows, all);
-    const { openSqliteStore } = await import('../../src/storage/sqlite/store.ts');
-    const again = openSqliteStore({ path: t.path });
+    const { openSqliteStorage } = await import('../../src/storage/sqlite/open.ts');
+    const again = openSqliteStorage({ path: t.path });
     assert.deepEqual(again.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), all);
     assert.equal(again.db.pragma('journal_mode', { simple: true }), 'wal');
     await again.close();
@@ -21,14 +21,13 @@ test('migrations are recorded and not applied twice', async () => {
   }
 });
 
-test('the claim query uses the partial due index', async () => {
+test('the claim statement the store runs reads the partial due index, already in due order', async () => {
   const t = tempStore();
   try {
-    const plan = t.store.db
-      .prepare(`EXPLAIN QUERY PLAN SELECT id FROM deliveries WHERE lane = 'l' AND status IN ('pending', 'retry_scheduled', 'in_flight') AND next_attempt_at <= 1 ORDER BY next_attempt_at LIMIT 5`)
-      .all() as { detail: string }[];
-    assert.match(plan.map((p) => p.detail).join('\n'), /USING INDEX deliveries_due/);
-    assert.doesNotMatch(plan.map((p) => p.detail).join('\n'), /TEMP B-TREE/);
+    const plan = t.store.explainClaim().join('\n');
+    assert.match(plan, /SEARCH deliveries USING INDEX deliveries_due \(lane=\? AND next_attempt_at<\?\)/);
+    assert.doesNotMatch(plan, /TEMP B-TREE/, 'no sort: the index gives the due order');
+    assert.doesNotMatch(plan, /SCAN deliveries/, 'no full scan of the table');
   } finally {
     await t.cleanup();
   }

@@ -1,0 +1,35 @@
+// The scale-out store: the outbox, the inbox and the contact map on one pool to one schema
+// (src/storage/postgres/connect.ts migrates it on first use).
+import type { Storage } from '../port.ts';
+import { connectPostgres, type PostgresHandle, type PostgresOptions } from './connect.ts';
+import { postgresContactMap } from './contacts.ts';
+import { openPostgresDeliveries, type PostgresDeliveryStore } from './deliveries.ts';
+import { openPostgresInbox, type PostgresInboxOptions } from './inbox.ts';
+
+export interface PostgresStorage extends Storage {
+  readonly deliveries: PostgresDeliveryStore;
+  /** The pool (tests wait on `handle.ready` before writing tables directly). */
+  readonly handle: PostgresHandle;
+}
+
+export function openPostgresStorage(options: PostgresOptions, inbox: PostgresInboxOptions = {}): PostgresStorage {
+  const handle = connectPostgres(options);
+  const deliveries = openPostgresDeliveries(handle);
+  let closing: Promise<void> | undefined;
+  return {
+    handle,
+    deliveries,
+    inbox: openPostgresInbox(handle, inbox),
+    contacts: postgresContactMap(handle),
+    describe: () => `PostgreSQL schema ${handle.schema}`,
+    close() {
+      closing ??= (async () => {
+        await deliveries.flush();
+        // Not while the migrations may still be running on the pool; whether they failed no longer matters.
+        await handle.ready.catch(() => {});
+        await handle.release();
+      })();
+      return closing;
+    },
+  };
+}

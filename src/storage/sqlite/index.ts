@@ -1,1 +1,0 @@
-export { openSqliteStore, migrate, DEFAULT_SQLITE_PATH, type SqliteStoreOptions } from './store.ts';
