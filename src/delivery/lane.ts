@@ -1,0 +1,180 @@
+// One lane: the deliveries of one (esp, plugin). Its own claim loop, concurrency and rate limiter,
+// so a lane that is down, slow or throttled never holds back another.
+import type { DeliveryStore, LaneInfo, StoredDelivery } from '../storage/deliveries.ts';
+import { recordAttempt, sendWithTimeout, type WorkerLogger } from './attempt.ts';
+import type { Clock } from './clock.ts';
+import { RateLimiter, type LaneLimits } from './rate-limiter.ts';
+import { decideNext, type RetryPolicy } from './retry-policy.ts';
+import type { Transport } from './types.ts';
+
+/** What a lane shares with its worker. */
+export interface LaneContext {
+  store: DeliveryStore;
+  clock: Clock;
+  log: WorkerLogger;
+  policy: RetryPolicy;
+  random: () => number;
+  workerId: string;
+  batchSize: number;
+  leaseMs: number;
+  pollMs: number;
+  /** False once the worker stops: the loop ends after its sends in flight. */
+  running(): boolean;
+  /** Bumped by notify(): a lane idle since an older generation may have work again. */
+  generation(): number;
+  /** Aborted when the worker stops (frees sends waiting for a rate-limit token). */
+  stopSignal(): AbortSignal;
+}
+
+/** Resolves after `ms`, or earlier when the wake function it hands out is called. */
+export function sleep(clock: Clock, ms: number, setWake: (wake: (() => void) | null) => void): Promise<void> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clock.clearTimeout(handle);
+      setWake(null);
+      resolve();
+    };
+    const handle = clock.setTimeout(finish, Math.max(0, ms));
+    setWake(finish);
+  });
+}
+
+export class Lane {
+  readonly limiter: RateLimiter;
+  inFlight = 0;
+  pausedUntil = 0;
+  sent = 0;
+  /** The generation at which the lane last found nothing to do. */
+  idleGen = -1;
+  loop: Promise<void> | null = null;
+  private wakeFn: (() => void) | null = null;
+  private readonly tasks = new Set<Promise<void>>();
+
+  constructor(
+    readonly info: LaneInfo,
+    readonly transport: Transport,
+    readonly limits: Required<LaneLimits>,
+    private readonly ctx: LaneContext,
+  ) {
+    this.limiter = new RateLimiter(limits.rates, ctx.clock);
+    if (limits.attemptTimeoutMs >= ctx.leaseMs) {
+      ctx.log.warn({ lane: info.lane, attemptTimeoutMs: limits.attemptTimeoutMs, leaseMs: ctx.leaseMs }, 'attempt timeout not below lease; a slow send could be repeated by another worker');
+    }
+  }
+
+  wake(): void {
+    this.wakeFn?.();
+  }
+
+  private nap(ms: number): Promise<void> {
+    return sleep(this.ctx.clock, ms, (w) => (this.wakeFn = w));
+  }
+
+  async run(): Promise<void> {
+    const { ctx } = this;
+    while (ctx.running()) {
+      const gen = ctx.generation();
+      const now = ctx.clock.now();
+      if (this.pausedUntil > now) {
+        await this.nap(this.pausedUntil - now);
+        continue;
+      }
+      const free = this.limits.concurrency - this.inFlight;
+      // Claim in batches: with sends in flight, wait until half the slots are free rather than
+      // claiming one row per finished send (each claim is a write transaction).
+      const worthClaiming = Math.max(1, Math.floor(Math.min(ctx.batchSize, this.limits.concurrency) / 2));
+      if (free <= 0 || (this.inFlight > 0 && free < worthClaiming)) {
+        await this.nap(ctx.pollMs);
+        continue;
+      }
+      const rows = await this.claim(now, Math.min(ctx.batchSize, free));
+      if (rows === null) {
+        await this.nap(ctx.pollMs);
+        continue;
+      }
+      if (rows.length === 0) {
+        const wait = await this.untilNextDue();
+        if (this.inFlight === 0 && wait > 0) this.idleGen = gen;
+        if (!ctx.running()) break;
+        // Rows due now but not claimable by us are in flight here: wait for a slot to free.
+        await this.nap(wait > 0 ? wait : this.inFlight > 0 ? ctx.pollMs : 5);
+        continue;
+      }
+      for (const row of rows) this.launch(row);
+    }
+    await Promise.all([...this.tasks]);
+  }
+
+  /** Due rows, leased to this worker; null when the store failed (logged). */
+  private async claim(now: number, limit: number): Promise<StoredDelivery[] | null> {
+    try {
+      return await this.ctx.store.claimDue({ lane: this.info.lane, owner: this.ctx.workerId, now, leaseMs: this.ctx.leaseMs, limit });
+    } catch (err) {
+      this.ctx.log.error({ lane: this.info.lane, err: String(err) }, 'claim failed');
+      return null;
+    }
+  }
+
+  /** How long until the lane's next row falls due, at most one poll interval. */
+  private async untilNextDue(): Promise<number> {
+    try {
+      const due = await this.ctx.store.nextDueAt(this.info.lane);
+      if (due !== null) return Math.min(this.ctx.pollMs, Math.max(due - this.ctx.clock.now(), 0));
+    } catch (err) {
+      this.ctx.log.error({ lane: this.info.lane, err: String(err) }, 'nextDueAt failed');
+    }
+    return this.ctx.pollMs;
+  }
+
+  private launch(row: StoredDelivery): void {
+    this.inFlight++;
+    const task = this.process(row)
+      .catch((err) => this.ctx.log.error({ id: row.id, err: String(err) }, 'delivery task failed'))
+      .finally(() => {
+        this.inFlight--;
+        this.tasks.delete(task);
+        this.wake();
+      });
+    this.tasks.add(task);
+  }
+
+  private async process(row: StoredDelivery): Promise<void> {
+    const { ctx } = this;
+    const { clock, store, workerId, policy } = ctx;
+    const base = { store, row, lane: this.info.lane, workerId, log: ctx.log };
+    if (row.attempts > policy.maxAttempts) {
+      // Claimed again and again without an answer: workers died mid-send each time.
+      const now = clock.now();
+      const reason = `gave up: ${row.attempts - 1} attempts ended without an answer (lease lapsed)`;
+      await recordAttempt({ ...base, startedAt: now, now, outcome: { kind: 'transient', error: 'lease lapsed on every attempt', ambiguous: true }, next: { status: 'dead', reason } });
+      return;
+    }
+    try {
+      await this.limiter.acquire(ctx.stopSignal());
+    } catch {
+      await store.releaseClaim(row.id, workerId, clock.now(), clock.now());
+      return;
+    }
+    if (this.pausedUntil > clock.now() || !ctx.running()) {
+      // The ESP asked us to wait while this row queued for a token: hand it back untried.
+      await store.releaseClaim(row.id, workerId, Math.max(this.pausedUntil, clock.now()), clock.now());
+      return;
+    }
+    const startedAt = clock.now();
+    const outcome = await sendWithTimeout(this.transport, row, this.limits.attemptTimeoutMs, clock);
+    const now = clock.now();
+    this.sent++;
+    if (outcome.kind === 'transient' && outcome.retryAfterMs !== undefined && outcome.retryAfterMs > 0) {
+      const until = now + outcome.retryAfterMs;
+      if (until > this.pausedUntil) {
+        this.pausedUntil = until;
+        ctx.log.warn({ lane: this.info.lane, retryAfterMs: outcome.retryAfterMs, status: outcome.status }, 'lane paused by the ESP');
+      }
+    }
+    const next = decideNext(outcome, { esp: row.esp, attempt: row.attempts, createdAt: row.createdAt, now }, policy, ctx.random());
+    await recordAttempt({ ...base, startedAt, now, outcome, next });
+  }
+}
