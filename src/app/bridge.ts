@@ -10,10 +10,14 @@ import { redactRequest } from '../delivery/redact.ts';
 import { ESP_MODULES, FALLBACK, deliveryDefaults, secretPathsOf } from '../esp/modules.ts';
 import type { EngageContactMap } from '../storage/contacts.ts';
 import { planEvent } from '../pipeline/plan.ts';
+import { eventKeyOf } from '../ingest/event-key.ts';
+import type { EventSink, SubmitResult } from '../ingest/ports.ts';
+
+export type { SubmitResult };
 import { openStorage } from '../storage/open.ts';
 import type { Storage } from '../storage/port.ts';
 
-export interface Bridge {
+export interface Bridge extends EventSink {
   readonly config: Config;
   /** The store the bridge works on (its own, or the one handed in `BridgeOptions.storage`). */
   readonly storage: Storage;
@@ -24,13 +28,6 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-export interface SubmitResult {
-  eventKey: string;
-  deliveries: { id: string; emailType: string; recipient: string; esp: string; plugin: string }[];
-  inserted: number;
-  duplicates: number;
-  skipped: SkippedEmail[];
-}
 
 export interface BridgeOptions {
   logger?: WorkerLogger;
@@ -65,10 +62,6 @@ export function createTransports(config: Config, extras: { engageContacts?: Enga
   return transports;
 }
 
-/** A stable key for an event: its type, object id, action and date. */
-export function eventKeyOf(event: CentraEvent): string {
-  return `${event.type}:${event.id}:${event.action}:${event.date}`;
-}
 
 export function openBridge(config: Config, options: BridgeOptions = {}): Bridge {
   const storage = options.storage ?? openStorage(config.storage, { sqlitePath: options.sqlitePath, env: options.env });

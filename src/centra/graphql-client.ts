@@ -1,5 +1,6 @@
 // Client for Centra's Integration API (GraphQL): fetches the object behind an event and maps
 // Centra's response to the snapshot shape of event-schema.ts (one mapping function per type).
+import { UnavailableError, UpstreamError } from '../config/errors.ts';
 import type {
   CentraAccount,
   CentraAddress,
@@ -22,7 +23,7 @@ import {
 } from './queries.ts';
 
 /** Centra could not be reached or asked us to back off: retry later. */
-export class CentraUnavailableError extends Error {
+export class CentraUnavailableError extends UnavailableError {
   override readonly name = 'CentraUnavailableError';
   constructor(
     message: string,
@@ -36,7 +37,7 @@ export class CentraUnavailableError extends Error {
 }
 
 /** Centra answered, but the query failed (GraphQL errors, 4xx): retrying will not help. */
-export class CentraQueryError extends Error {
+export class CentraQueryError extends UpstreamError {
   override readonly name = 'CentraQueryError';
   constructor(
     message: string,

@@ -1,11 +1,11 @@
 // Validates an event file (or a direct event) into a CentraEvent, with readable errors.
 import { readFileSync } from 'node:fs';
 import { centraEventSchema, type CentraEvent } from './event-schema.ts';
-import { describeIssues, InputError } from '../config/errors.ts';
+import { describeIssues, InputError, RequestError } from '../config/errors.ts';
 
 export function parseEvent(raw: unknown, source = 'event'): CentraEvent {
   const result = centraEventSchema.safeParse(raw);
-  if (!result.success) throw new InputError(`${source} is not a valid Centra event`, describeIssues(result.error, raw));
+  if (!result.success) throw new RequestError(`${source} is not a valid Centra event`, describeIssues(result.error, raw));
   return result.data;
 }
 

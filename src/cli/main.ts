@@ -1,6 +1,6 @@
 // esp-bridge: one file a command; this one only wires them to commander.
 import { Command, CommanderError } from 'commander';
-import { InputError } from '../config/errors.ts';
+import { InputError, UnavailableError } from '../config/errors.ts';
 import { DEFAULT_CONFIG } from './defaults.ts';
 
 // Each command's module is loaded only when it runs: `preview` should not pay for the server,
@@ -97,8 +97,8 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    // By name, so the CLI does not load the PostgreSQL driver to recognise it (src/storage/postgres/connect.ts).
-    if ((e as Error).name === 'StoreUnavailableError') {
+    // Operational (a store or Centra that does not answer): the message, without a stack trace.
+    if (e instanceof UnavailableError) {
       process.stderr.write(`esp-bridge: ${(e as Error).message}\n`);
       process.exitCode = 1;
       return;

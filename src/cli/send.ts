@@ -2,7 +2,7 @@
 // Stores the deliveries in the outbox; a running `serve` or `worker` sends them.
 import { openBridge } from '../app/bridge.ts';
 import { createCentraClient } from '../centra/graphql-client.ts';
-import { InputError } from '../config/errors.ts';
+import { InputError, NotFoundError, UnavailableError, UpstreamError } from '../config/errors.ts';
 import { loadConfig } from '../config/load.ts';
 import { resolveSecret } from '../config/secret.ts';
 import { sendManualEmail } from '../ingest/manual.ts';
@@ -30,8 +30,8 @@ export async function sendCommand(opts: { config: string; type: string; id: stri
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     process.stderr.write(`${out.deliveries.length} deliveries stored; a running serve or worker sends them\n`);
   } catch (err) {
-    const e = err as Error;
-    if (e.name === 'CentraUnavailableError' || e.name === 'CentraQueryError' || e.name === 'ObjectNotFoundError') throw new InputError('manual send failed', [e.message]);
+    // Centra down, a query Centra refused, an object it does not have: a readable line, not a stack.
+    if (err instanceof UnavailableError || err instanceof UpstreamError || err instanceof NotFoundError) throw new InputError('manual send failed', [err.message]);
     throw err;
   } finally {
     await bridge.close();

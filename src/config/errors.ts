@@ -2,6 +2,7 @@
 // where it helps, the value that was given.
 import type { z } from 'zod';
 
+/** Input that is well-formed but cannot be acted on (an invalid config or snapshot, an unknown store): 422 at the HTTP edge. */
 export class InputError extends Error {
   constructor(
     readonly what: string,
@@ -10,6 +11,36 @@ export class InputError extends Error {
     super(`${what}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'InputError';
   }
+}
+
+/** The request itself is malformed (a body or parameter that does not parse): 400. */
+export class RequestError extends InputError {
+  override name = 'RequestError';
+}
+
+/** The request lacks valid credentials (a token, a signature): 401. */
+export class UnauthorizedError extends Error {
+  override name = 'UnauthorizedError';
+}
+
+/** What the request names does not exist (an order Centra does not have, an unknown delivery): 404. */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+/** The thing exists but cannot be acted on now (a delivery in flight): 409. */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
+/** Our own store or a dependency cannot take the request now; the caller should retry: 503. */
+export class UnavailableError extends Error {
+  override name = 'UnavailableError';
+}
+
+/** A dependency answered, but not usably (Centra rejected our query): 502. */
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
 }
 
 function pathOf(path: readonly PropertyKey[]): string {

@@ -2,6 +2,7 @@
 // Also the operator's view: listings, dead letters, replay, and the numbers metrics need.
 import type { EmailType } from '../emails/catalog.ts';
 import type { AttemptRecord, DeliveryFilter, DeliveryStore, StateCount, StoredDelivery } from '../storage/deliveries.ts';
+import { ConflictError, NotFoundError } from '../config/errors.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { redactSecrets } from './redact.ts';
 import type { PlannedDelivery } from './types.ts';
@@ -97,3 +98,10 @@ export function createOutbox(store: DeliveryStore, options: OutboxOptions = {}):
 }
 
 export type { DeliveryFilter, StateCount, StoredDelivery, EmailType };
+
+/** An operator's replay of one delivery: back to pending, or a typed error saying why not. */
+export async function replayDelivery(outbox: Pick<Outbox, 'replay' | 'getDelivery'>, id: string): Promise<{ id: string; status: 'pending' }> {
+  if (await outbox.replay(id)) return { id, status: 'pending' };
+  if (await outbox.getDelivery(id)) throw new ConflictError(`delivery ${id} is in flight; try again when it has finished`);
+  throw new NotFoundError(`no delivery ${id}`);
+}

@@ -51,10 +51,15 @@ export interface AttemptContext {
   now: number;
 }
 
-/** Full-jitter exponential backoff: uniform in [0, min(cap, base · factor^(attempt−1))]. */
-export function backoffMs(attempt: number, policy: Pick<RetryPolicy, 'baseMs' | 'capMs'> & { factor?: number }, random: number): number {
+/**
+ * The one backoff of the bridge (deliveries and inbox events): exponential with jitter, uniform in
+ * [floor · c, c] where c = min(cap, base · factor^(attempt−1)). floor 0 is full jitter (deliveries:
+ * spreads retries of many rows); a floor above 0 never retries sooner than that share of c.
+ */
+export function backoffMs(attempt: number, policy: Pick<RetryPolicy, 'baseMs' | 'capMs'> & { factor?: number; floor?: number }, random: number): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * (policy.factor ?? 2) ** Math.max(0, Math.min(attempt - 1, 40)));
-  return Math.floor(Math.min(Math.max(random, 0), 1) * ceiling);
+  const floor = Math.min(Math.max(policy.floor ?? 0, 0), 1);
+  return Math.floor((floor + (1 - floor) * Math.min(Math.max(random, 0), 1)) * ceiling);
 }
 
 /**

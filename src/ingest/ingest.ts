@@ -3,6 +3,7 @@
 // committed. An expander then moves their events into the inbox proper (dedupe, status) in small
 // chunks off the request path, and wakes the processor. Single events (direct, events queue) go
 // straight into the inbox, also with group commit, because their callers want to know if each was new.
+import { eventKeyOf } from './event-key.ts';
 import { parseWebhookPayload, type WebhookEvent } from '../centra/webhook.ts';
 import { createGroupCommit, type GroupCommit } from './group-commit.ts';
 import type { InboxSource, InboxStore, NewInboxEvent, StoredCall } from '../storage/inbox.ts';
@@ -114,10 +115,6 @@ export function createIngest(inbox: InboxStore, opts: IngestOptions = {}): Inges
   };
 }
 
-/** The dedupe key of an event: `type:id:action:date` (as eventKeyOf for complete events). */
-export function inboxKey(e: { type: string; id: number | string; action: string; date: string }): string {
-  return `${e.type}:${e.id}:${e.action}:${e.date}`;
-}
 
 /**
  * The inbox rows of a stored webhook call: its payload parsed again by the parser that accepted it
@@ -127,7 +124,7 @@ export function inboxKey(e: { type: string; id: number | string; action: string;
 export function rowsOfCall(call: StoredCall): NewInboxEvent[] {
   if (call.payload.startsWith('[')) {
     return (JSON.parse(call.payload) as [string, string, string, string][]).map(([type, action, objectId, date]) => ({
-      key: inboxKey({ type, id: objectId, action, date }),
+      key: eventKeyOf({ type, id: objectId, action, date }),
       source: call.source,
       type,
       action,
@@ -142,5 +139,5 @@ export function rowsOfCall(call: StoredCall): NewInboxEvent[] {
 }
 
 export function rowsOf(events: readonly WebhookEvent[], source: InboxSource, now: number): NewInboxEvent[] {
-  return events.map((e) => ({ key: inboxKey(e), source, type: e.type, action: e.action, objectId: String(e.id), date: e.date, receivedAt: now }));
+  return events.map((e) => ({ key: eventKeyOf(e), source, type: e.type, action: e.action, objectId: String(e.id), date: e.date, receivedAt: now }));
 }

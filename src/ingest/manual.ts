@@ -3,11 +3,12 @@
 // Used by POST /api/emails and `esp-bridge send`.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Bridge, SubmitResult } from '../app/bridge.ts';
+import type { EventSink, SubmitResult } from './ports.ts';
 import { centraEventSchema, contextSchema } from '../centra/event-schema.ts';
 import type { CentraClient } from '../centra/graphql-client.ts';
-import { describeIssues, InputError } from '../config/errors.ts';
+import { describeIssues, InputError, NotFoundError, RequestError } from '../config/errors.ts';
 import { RECIPIENTS } from '../emails/catalog.ts';
+import { manualEventKey } from './event-key.ts';
 
 export const MANUAL_OBJECT_TYPES = ['order', 'buyer', 'account', 'customer', 'invoice', 'shipment', 'return'] as const;
 const manualEmailTypes = contextSchema.unwrap().shape.manual.unwrap().shape.emailType;
@@ -23,7 +24,8 @@ export const manualSendSchema = z
   .strict();
 export type ManualSendRequest = z.input<typeof manualSendSchema>;
 
-export class ObjectNotFoundError extends Error {
+/** The object of a manual send is not in Centra. */
+export class ObjectNotFoundError extends NotFoundError {
   override readonly name = 'ObjectNotFoundError';
 }
 
@@ -40,7 +42,7 @@ export function centraDateOf(ms: number): string {
 
 export function parseManualSend(raw: unknown): z.output<typeof manualSendSchema> {
   const r = manualSendSchema.safeParse(raw);
-  if (!r.success) throw new InputError('not a valid manual send', describeIssues(r.error, raw));
+  if (!r.success) throw new RequestError('not a valid manual send', describeIssues(r.error, raw));
   return r.data;
 }
 
@@ -50,7 +52,7 @@ export function parseManualSend(raw: unknown): z.output<typeof manualSendSchema>
  * or the client's CentraUnavailableError / CentraQueryError.
  */
 export async function sendManualEmail(
-  deps: { centra: Pick<CentraClient, 'fetchSnapshot'>; bridge: Pick<Bridge, 'submit'>; now?: () => number },
+  deps: { centra: Pick<CentraClient, 'fetchSnapshot'>; bridge: EventSink; now?: () => number },
   raw: unknown,
 ): Promise<ManualSendResult> {
   const req = parseManualSend(raw);
@@ -75,6 +77,6 @@ export async function sendManualEmail(
     events.push(parsed.data);
   }
   const results: SubmitResult[] = [];
-  for (const e of events) results.push(await deps.bridge.submit(e, `${e.type}:${e.id}:manual:${requestId}`));
+  for (const e of events) results.push(await deps.bridge.submit(e, manualEventKey(e, requestId)));
   return { requestId, events: results };
 }

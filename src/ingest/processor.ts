@@ -3,11 +3,11 @@
 //   Centra unavailable (down, 5xx, 429, hang) → the event stays due later, with backoff; nothing is dropped.
 //   Object not found → processed, with a log line.      Query error / invalid snapshot → failed, error kept.
 //   A complete (direct) event → no fetch.               `account` → acknowledged, no email (docs/centra.md).
-import { randomInt } from 'node:crypto';
 import { centraEventSchema, type CentraEvent } from '../centra/event-schema.ts';
 import { CentraQueryError, CentraUnavailableError, type CentraClient, type SnapshotType } from '../centra/graphql-client.ts';
 import { describeIssues, InputError } from '../config/errors.ts';
-import type { Bridge } from '../app/bridge.ts';
+import { backoffMs } from '../delivery/retry-policy.ts';
+import type { EventSink } from './ports.ts';
 import type { InboxEvent, InboxStore } from '../storage/inbox.ts';
 
 type LogFn = (obj: object, msg?: string) => void;
@@ -33,13 +33,13 @@ export interface ProcessResult {
 
 export interface ProcessorOptions {
   inbox: InboxStore;
-  bridge: Pick<Bridge, 'submit'>;
+  bridge: EventSink;
   /** Needed for events without an object; without it they are retried until one is given. */
   centra?: Pick<CentraClient, 'fetchSnapshot'>;
   logger?: ProcessorLogger;
   /** Events processed at the same time (default 8). */
   concurrency?: number;
-  /** Backoff while Centra is unavailable: base × 2^attempts, capped, ±20 % jitter. */
+  /** Backoff while Centra is unavailable: 80–100 % of base × 2^attempts, capped (delivery/retry-policy.ts backoffMs). */
   retryBaseMs?: number;
   retryCapMs?: number;
   /** Looks for due events at least this often (default 1000 ms). */
@@ -82,11 +82,9 @@ export function createProcessor(opts: ProcessorOptions): Processor {
   let timer: NodeJS.Timeout | undefined;
   let pausedUntil = 0;
 
-  function backoff(attempts: number, retryAfterMs?: number): number {
-    const exp = Math.min(capMs, baseMs * 2 ** Math.min(attempts, 30));
-    const jittered = Math.round(exp * (0.8 + randomInt(0, 401) / 1000));
-    return Math.max(jittered, retryAfterMs ?? 0);
-  }
+  // Between 80 % and 100 % of base · 2^attempts (capped), never sooner than Centra's Retry-After.
+  const backoff = (attempts: number, retryAfterMs?: number): number =>
+    Math.max(backoffMs(attempts + 1, { baseMs, capMs, factor: 2, floor: 0.8 }, Math.random()), retryAfterMs ?? 0);
 
   async function decide(row: InboxEvent): Promise<ProcessOutcome> {
     let event: CentraEvent;

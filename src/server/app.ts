@@ -5,21 +5,21 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Bridge } from '../app/bridge.ts';
-import { eventKeyOf } from '../app/bridge.ts';
-import { CentraQueryError, CentraUnavailableError, type CentraClient } from '../centra/graphql-client.ts';
-import { parseEvent } from '../centra/parse-event.ts';
-import { parseWebhookBody, verifySignature } from '../centra/webhook.ts';
-import { describeIssues, InputError } from '../config/errors.ts';
+import type { CentraClient } from '../centra/graphql-client.ts';
+import { parseWebhookBody } from '../centra/webhook.ts';
+import { describeIssues } from '../config/errors.ts';
+import { replayDelivery } from '../delivery/outbox.ts';
+import { receiveDirectEvent, receiveWebhookCall } from '../ingest/receive.ts';
 import { EMAIL_TYPES } from '../emails/catalog.ts';
 import { CHANNEL_NAMES, SYNC_KINDS } from '../esp/modules.ts';
 import { DELIVERY_STATUSES } from '../storage/deliveries.ts';
 import { INBOX_STATUSES, type InboxStore } from '../storage/inbox.ts';
 import type { Ingest } from '../ingest/ingest.ts';
-import { ObjectNotFoundError, sendManualEmail } from '../ingest/manual.ts';
+import { sendManualEmail } from '../ingest/manual.ts';
 import type { Processor } from '../ingest/processor.ts';
 import type { Logger } from '../log.ts';
 import { promotionsRoute } from '../engage/promotions-route.ts';
-import { fail, kindOfStatus, ok, send, type ApiResult } from './errors.ts';
+import { fail, kindOfStatus, ok, resultOfError, send, type ApiResult } from './errors.ts';
 import type { ServiceMetrics } from './metrics.ts';
 
 export interface AppDeps {
@@ -64,15 +64,6 @@ function parseQuery<S extends z.ZodType>(schema: S, raw: unknown): { ok: true; v
   return r.success ? { ok: true, value: r.data } : { ok: false, result: fail('bad_request', 'bad query parameters', describeIssues(r.error, raw)) };
 }
 
-/** Centra's and the pipeline's errors → the typed result (one place). */
-function resultOfError(err: unknown): ApiResult {
-  if (err instanceof InputError) return fail('unprocessable', err.what, err.problems);
-  if (err instanceof ObjectNotFoundError) return fail('not_found', err.message);
-  if (err instanceof CentraUnavailableError) return fail('unavailable', `Centra is unavailable: ${err.message}`);
-  if (err instanceof CentraQueryError) return fail('bad_gateway', err.message);
-  throw err;
-}
-
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { bridge, inbox, ingest, processor, centra, metrics, logger: log } = deps;
   const now = deps.now ?? Date.now;
@@ -81,6 +72,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: deps.maxBodyBytes, return503OnClosing: true, forceCloseConnections: 'idle' });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    // Typed errors of the use cases (config/errors.ts) → their status, in one place.
+    const typed = resultOfError(err);
+    if (typed) return send(reply, typed);
     const status = err.statusCode ?? 500;
     if (status >= 500) {
       log.error({ err: err.message, url: req.url, method: req.method }, 'request failed');
@@ -97,40 +91,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.maxBodyBytes }, (_req, body, done) => done(null, body));
 
     const rawOf = (req: FastifyRequest): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-    const isForm = (req: FastifyRequest) => /^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '');
+    const webhookDeps = {
+      ingest,
+      secrets: deps.webhookSecrets,
+      toleranceSec: deps.signatureToleranceSec,
+      maxEvents,
+      now,
+      log,
+      onReceived: (events: readonly { type: string }[], ignored: readonly unknown[]) => {
+        if (ignored.length) metrics.eventsReceived.inc({ type: 'unknown', source: 'webhook' }, ignored.length);
+        const byType = new Map<string, number>();
+        for (const e of events) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
+        for (const [type, n] of byType) metrics.eventsReceived.inc({ type, source: 'webhook' }, n);
+      },
+    };
 
     scope.post('/webhooks/centra', async (req, reply) => {
-      const raw = rawOf(req);
       const header = req.headers['x-centra-signature'];
-      const verified = verifySignature(raw, Array.isArray(header) ? header[0] : header, deps.webhookSecrets, now(), deps.signatureToleranceSec);
-      if (!verified.ok) {
-        log.warn({ reason: verified.reason, ip: req.ip, bytes: raw.length }, 'webhook rejected: signature');
-        return send(reply, fail('unauthorized', verified.reason));
-      }
-      if (!isForm(req)) {
-        log.warn({ contentType: req.headers['content-type'] ?? null }, 'webhook rejected: not a form body');
-        return send(reply, fail('bad_request', 'Centra sends application/x-www-form-urlencoded payload=<json>'));
-      }
-      const parsed = parseWebhookBody(raw, maxEvents);
-      if (!parsed.ok) {
-        log.warn({ reason: parsed.reason, bytes: raw.length }, 'webhook rejected: body');
-        return send(reply, fail('bad_request', parsed.reason));
-      }
-      for (const ig of parsed.ignored) {
-        metrics.eventsReceived.inc({ type: 'unknown', source: 'webhook' });
-        log.info({ type: String(ig.type).slice(0, 64), action: ig.action?.slice(0, 64), index: ig.index }, 'webhook event of an unknown type ignored');
-      }
-      const byType = new Map<string, number>();
-      for (const e of parsed.events) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
-      for (const [type, n] of byType) metrics.eventsReceived.inc({ type, source: 'webhook' }, n);
-      try {
-        // Durable before the 2xx: the call is stored as one record; events seen before are dropped when it is expanded.
-        await ingest.storeCall({ source: 'webhook', receivedAt: now(), payload: parsed.payload, count: parsed.events.length });
-      } catch (err) {
-        log.error({ err: (err as Error).message }, 'webhook events could not be stored');
-        return send(reply, fail('unavailable', 'events could not be stored; retry'));
-      }
-      return send(reply, ok({ received: parsed.events.length, accepted: parsed.events.length, ignored: parsed.ignored.length }));
+      const receipt = await receiveWebhookCall(webhookDeps, { raw: rawOf(req), signature: Array.isArray(header) ? header[0] : header, contentType: req.headers['content-type'], ip: req.ip });
+      return send(reply, ok(receipt));
     });
 
     if (deps.benchNoopRoute) {
@@ -192,13 +171,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return send(reply, d ? ok(d) : fail('not_found', `no delivery ${req.params.id}`));
     });
     api.post<{ Params: { id: string } }>('/api/deliveries/:id/replay', async (req, reply) => {
-      const id = req.params.id;
-      if (await bridge.outbox.replay(id)) {
-        log.info({ id }, 'delivery replayed by an operator');
-        return send(reply, ok({ id, status: 'pending' }, 202));
-      }
-      const d = await bridge.outbox.getDelivery(id);
-      return send(reply, d ? fail('conflict', `delivery ${id} is in flight; try again when it has finished`) : fail('not_found', `no delivery ${id}`));
+      const replayed = await replayDelivery(bridge.outbox, req.params.id);
+      log.info({ id: replayed.id }, 'delivery replayed by an operator');
+      return send(reply, ok(replayed, 202));
     });
 
     api.get('/api/inbox', async (req, reply) => {
@@ -213,39 +188,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
 
     // A complete event (object included): stored, then planned at once without a fetch.
+    const eventDeps = { ingest, inbox, processor, now, onReceived: (e: { type: string }) => metrics.eventsReceived.inc({ type: e.type, source: 'direct' }) };
     api.post('/api/events', async (req, reply) => {
-      let event;
-      try {
-        event = parseEvent(req.body, 'the request body');
-      } catch (err) {
-        if (err instanceof InputError) return send(reply, fail('bad_request', err.what, err.problems));
-        throw err;
-      }
-      const key = eventKeyOf(event);
-      metrics.eventsReceived.inc({ type: event.type, source: 'direct' });
-      const t = now();
-      // Due later than now: this request processes it itself; the processor only picks it up if this one dies first.
-      const [inserted] = await ingest.store([{ key, source: 'direct', type: event.type, action: event.action, objectId: String(event.id), date: event.date, event, receivedAt: t, nextAttemptAt: t + 30_000 }]);
-      const outcome = await processor.processNow(key);
-      const row = await inbox.get(key);
-      if (outcome?.status === 'failed') return send(reply, fail('unprocessable', `event ${key} failed`, [outcome.error]));
-      const result = (row?.result ?? null) as { deliveries?: unknown[] } | null;
-      return send(reply, ok({ eventKey: key, duplicate: !inserted, status: row?.status ?? 'pending', deliveries: result?.deliveries ?? [], error: row?.lastError ?? undefined }, inserted ? 202 : 200));
+      const receipt = await receiveDirectEvent(eventDeps, req.body);
+      return send(reply, ok(receipt, receipt.duplicate ? 200 : 202));
     });
 
     // "Send email" by hand: fetch the object from Centra, submit with context.manual.
     api.post('/api/emails', async (req, reply) => {
-      try {
-        const r = await sendManualEmail({ centra, bridge, now }, req.body ?? {});
-        log.info({ requestId: r.requestId, events: r.events.map((e) => e.eventKey) }, 'manual send submitted');
-        return send(
-          reply,
-          ok({ requestId: r.requestId, eventKeys: r.events.map((e) => e.eventKey), deliveries: r.events.flatMap((e) => e.deliveries), skipped: r.events.flatMap((e) => e.skipped) }, 202),
-        );
-      } catch (err) {
-        if (err instanceof InputError && err.what === 'not a valid manual send') return send(reply, fail('bad_request', err.what, err.problems));
-        return send(reply, resultOfError(err));
-      }
+      const r = await sendManualEmail({ centra, bridge, now }, req.body ?? {});
+      log.info({ requestId: r.requestId, events: r.events.map((e) => e.eventKey) }, 'manual send submitted');
+      return send(
+        reply,
+        ok({ requestId: r.requestId, eventKeys: r.events.map((e) => e.eventKey), deliveries: r.events.flatMap((e) => e.deliveries), skipped: r.events.flatMap((e) => e.skipped) }, 202),
+      );
     });
   });
 

@@ -1,5 +1,6 @@
 // Errors as typed results, mapped to HTTP status in one place.
 import type { FastifyReply } from 'fastify';
+import { ConflictError, InputError, NotFoundError, RequestError, UnauthorizedError, UnavailableError, UpstreamError } from '../config/errors.ts';
 
 export type ApiErrorKind = 'bad_request' | 'unauthorized' | 'not_found' | 'conflict' | 'too_large' | 'unprocessable' | 'bad_gateway' | 'unavailable' | 'internal';
 
@@ -39,4 +40,16 @@ export function kindOfStatus(status: number): ApiErrorKind {
   if (status === 404) return 'not_found';
   if (status >= 400 && status < 500) return 'bad_request';
   return 'internal';
+}
+
+/** A use case's typed error → its result; null for anything else (a bug: the caller answers 500). */
+export function resultOfError(err: unknown): ApiResult | null {
+  if (err instanceof RequestError) return fail('bad_request', err.what, err.problems.length ? err.problems : undefined);
+  if (err instanceof InputError) return fail('unprocessable', err.what, err.problems);
+  if (err instanceof UnauthorizedError) return fail('unauthorized', err.message);
+  if (err instanceof NotFoundError) return fail('not_found', err.message);
+  if (err instanceof ConflictError) return fail('conflict', err.message);
+  if (err instanceof UpstreamError) return fail('bad_gateway', err.message);
+  if (err instanceof UnavailableError) return fail('unavailable', err.message);
+  return null;
 }

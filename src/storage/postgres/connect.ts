@@ -2,6 +2,7 @@
 // Several bridge processes may share the database: that is what this store is for (DESIGN.md,
 // "scale-out store"); claims use FOR UPDATE SKIP LOCKED so that they never hand a row out twice.
 import pg from 'pg';
+import { StoreUnavailableError } from '../errors.ts';
 import { PG_MIGRATIONS } from './migrations.ts';
 
 export interface PostgresOptions {
@@ -32,10 +33,7 @@ const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
 };
 
-/** The store cannot be reached or set up: an operational error, shown without a stack trace. */
-export class StoreUnavailableError extends Error {
-  override name = 'StoreUnavailableError';
-}
+export { StoreUnavailableError };
 
 /** host:port/database of a connection URL: what an error may show (never the user or password). */
 export function describePostgresUrl(url: string): string {
