@@ -15,8 +15,8 @@ module.exports = {
     {
       name: 'stages-read-the-domain-not-centra',
       severity: 'error',
-      comment: "Decisions, routing and mappers read the domain (src/domain/), never Centra's shapes.",
-      from: { path: '^src/(emails|routing|esp|domain)/' },
+      comment: "Decisions, routing, mappers and the sync planners read the domain (src/domain/), never Centra's shapes.",
+      from: { path: '^src/(emails|routing|esp|engage|domain)/' },
       to: { path: '^src/centra/' },
     },
     {

@@ -1,12 +1,11 @@
 // Decisions of SPEC §2: which emails an event causes, to whom, and why any is not sent.
 import { createHash } from 'node:crypto';
-import type { CentraEvent } from '../centra/event-schema.ts';
-import { toBuyerObject, toCustomerObject, toInvoice, toOrder, toRefund, toShipment } from '../centra/to-domain.ts';
-import type { Invoice, Order, StoreKind } from '../domain/types.ts';
+import { orderOf, type CommerceEvent, type ManualSend, type Subject } from '../domain/event.ts';
+import type { Invoice, Order } from '../domain/types.ts';
 import { InputError } from '../config/errors.ts';
 import type { SkippedEmail } from '../delivery/types.ts';
 import type { EmailType, Recipient } from './catalog.ts';
-import { orderOf, type EmailIntent, type RoutingFacts, type Subject } from './intent.ts';
+import type { EmailIntent } from './intent.ts';
 import type { EmailSettings, SendTo } from './settings.ts';
 
 export interface Decision {
@@ -24,10 +23,6 @@ interface Candidate {
 
 const includesBuyer = (to: SendTo) => to === 'buyer' || to === 'both';
 const includesSalesRep = (to: SendTo) => to === 'sales_rep' || to === 'both';
-
-function routingFactsOf(order: Order): RoutingFacts {
-  return { pricelist: order.pricelist, market: order.market, deliveryCountry: order.deliveryCountry, siteLanguage: order.siteLanguage };
-}
 
 /** The buyer or customer copy of an order email. */
 function partyCopy(order: Order, emailType: EmailType, skip: string | null): Candidate {
@@ -109,51 +104,9 @@ function stableKey(parts: (string | number)[], nonce?: string): string {
   return `${base}:${createHash('sha256').update(nonce).digest('hex').slice(0, 12)}`;
 }
 
-/** What an event is about: the subject, its store, and the facts routing matches on. */
-interface About {
-  subject: Subject;
-  subjectRef: string;
-  storeId: number;
-  storeKind: StoreKind;
-  routing: RoutingFacts;
-}
-
-interface Decided extends About {
+interface Decided {
   candidates: Candidate[];
   message: string;
-}
-
-function about(event: CentraEvent): About {
-  const ofOrder = (order: Order) => ({ storeId: order.store.id, storeKind: order.store.kind, routing: routingFactsOf(order) });
-  switch (event.type) {
-    case 'order': {
-      const order = toOrder(event.object);
-      return { subject: { kind: 'order', order }, subjectRef: `order-${order.number}`, ...ofOrder(order) };
-    }
-    case 'shipment': {
-      const shipment = toShipment(event.object);
-      return { subject: { kind: 'shipment', shipment }, subjectRef: `shipment-${shipment.id}`, ...ofOrder(shipment.order) };
-    }
-    case 'return': {
-      const refund = toRefund(event.object);
-      return { subject: { kind: 'refund', refund }, subjectRef: `return-${refund.id}`, ...ofOrder(refund.order) };
-    }
-    case 'invoice': {
-      const invoice = toInvoice(event.object);
-      const routing = { pricelist: invoice.account.pricelist, market: invoice.account.market, deliveryCountry: invoice.address.country?.code ?? null, siteLanguage: null };
-      return { subject: { kind: 'invoice', invoice }, subjectRef: `invoice-${invoice.id}`, storeId: invoice.store.id, storeKind: invoice.store.kind, routing };
-    }
-    case 'buyer': {
-      const { buyer, account } = toBuyerObject(event.object);
-      const routing = { pricelist: account.pricelist, market: account.market, deliveryCountry: buyer.billingAddress.country?.code ?? null, siteLanguage: null };
-      return { subject: { kind: 'buyer', buyer, account }, subjectRef: `buyer-${buyer.id}`, storeId: event.object.store.id, storeKind: 'wholesale', routing };
-    }
-    case 'customer': {
-      const customer = toCustomerObject(event.object);
-      const routing = { pricelist: event.object.pricelist ?? null, market: event.object.market ?? null, deliveryCountry: customer.billingAddress.country?.code ?? null, siteLanguage: customer.language };
-      return { subject: { kind: 'customer', customer }, subjectRef: `customer-${customer.id}`, storeId: event.object.store.id, storeKind: 'dtc', routing };
-    }
-  }
 }
 
 function invoiceCopies(invoice: Invoice, send: boolean, salesRepCopy: boolean): Candidate[] {
@@ -171,31 +124,31 @@ function invoiceCopies(invoice: Invoice, send: boolean, salesRepCopy: boolean): 
 }
 
 /** The candidate emails of an automatic event (settings apply), or null when it causes none. */
-function automatic(event: CentraEvent, a: About, s: EmailSettings): Decided | null {
+function automatic(event: CommerceEvent, s: EmailSettings): Decided | null {
   const ctx = event.context;
-  const created = event.action === 'create' || event.action === 'insert';
-  const subject = a.subject;
+  const created = event.change === 'created';
+  const subject = event.subject;
   switch (subject.kind) {
     case 'order': {
       const order = subject.order;
-      if (created) return { ...a, candidates: orderReceipt(order, s), message: '' };
-      if (order.status === 'CONFIRMED') return { ...a, candidates: orderConfirmation(order, s), message: '' };
-      if (order.status === 'CANCELLED') return { ...a, candidates: cancelEmail(order, s, ctx.sendEmailToClient), message: ctx.additionalMessage ?? '' };
+      if (created) return { candidates: orderReceipt(order, s), message: '' };
+      if (order.status === 'CONFIRMED') return { candidates: orderConfirmation(order, s), message: '' };
+      if (order.status === 'CANCELLED') return { candidates: cancelEmail(order, s, ctx.sendEmailToClient), message: ctx.additionalMessage ?? '' };
       return null;
     }
     case 'shipment': {
-      if (event.type !== 'shipment' || !event.object.isShipped) return null;
-      return { ...a, candidates: shipmentEmails(subject.shipment.order, s, ctx.sendEmailToClient), message: ctx.additionalMessage ?? subject.shipment.additionalMessage };
+      if (!subject.shipped) return null;
+      return { candidates: shipmentEmails(subject.shipment.order, s, ctx.sendEmailToClient), message: ctx.additionalMessage ?? subject.shipment.additionalMessage };
     }
     case 'refund': {
-      if (event.type !== 'return' || !(event.object.refundPaymentHistory ?? []).some((p) => p.status === 'SUCCESS')) return null;
-      return { ...a, candidates: [partyCopy(subject.refund.order, 'refund', null)], message: '' };
+      if (!subject.refunded) return null;
+      return { candidates: [partyCopy(subject.refund.order, 'refund', null)], message: '' };
     }
     case 'invoice':
-      return { ...a, candidates: invoiceCopies(subject.invoice, ctx.sendEmailInvoice ?? false, ctx.salesRepCopy ?? false), message: ctx.customMessage ?? '' };
+      return { candidates: invoiceCopies(subject.invoice, ctx.sendEmailInvoice ?? false, ctx.salesRepCopy ?? false), message: ctx.customMessage ?? '' };
     case 'buyer': {
       const buyer = subject.buyer;
-      if (event.action === 'password_reset') return { ...a, candidates: [{ emailType: 'forgot_email', recipient: 'buyer', to: buyer.email, skip: null }], message: '' };
+      if (event.change === 'password_reset') return { candidates: [{ emailType: 'forgot_email', recipient: 'buyer', to: buyer.email, skip: null }], message: '' };
       if (!created) return null;
       const w = s.welcomeEmail;
       const skip =
@@ -204,14 +157,14 @@ function automatic(event: CentraEvent, a: About, s: EmailSettings): Decided | nu
           : w === 'showroom_only' && ctx.createdIn !== 'showroom'
             ? `the buyer was created in ${ctx.createdIn ?? 'the AMS'}, and the welcome email is sent only for buyers created in Showroom`
             : null;
-      return { ...a, candidates: [{ emailType: 'buyer_created', recipient: 'buyer', to: buyer.email, skip }], message: '' };
+      return { candidates: [{ emailType: 'buyer_created', recipient: 'buyer', to: buyer.email, skip }], message: '' };
     }
     case 'customer': {
       const customer = subject.customer;
-      if (event.action === 'password_reset') return { ...a, candidates: [{ emailType: 'forgot_email', recipient: 'customer', to: customer.email, skip: null }], message: '' };
+      if (event.change === 'password_reset') return { candidates: [{ emailType: 'forgot_email', recipient: 'customer', to: customer.email, skip: null }], message: '' };
       if (!created) return null;
       const skip = !s.accountCreated ? 'the store does not send "account created"' : !customer.isRegistered ? 'the customer is not registered (guest checkout)' : null;
-      return { ...a, candidates: [{ emailType: 'buyer_created', recipient: 'customer', to: customer.email, skip }], message: '' };
+      return { candidates: [{ emailType: 'buyer_created', recipient: 'customer', to: customer.email, skip }], message: '' };
     }
   }
 }
@@ -233,13 +186,12 @@ const SUBJECT_OF: Record<EmailType, Subject['kind'][]> = {
  * A hand-made send (Centra's "Send email" modal): the chosen email type to the chosen recipients,
  * whatever the automatic settings say. The default recipient is the buyer (customer on DTC).
  */
-function manual(event: CentraEvent, a: About): Decided {
-  const m = event.context.manual!;
+function manual(event: CommerceEvent, m: ManualSend): Decided {
   const ctx = event.context;
-  if (!SUBJECT_OF[m.emailType].includes(a.subject.kind)) {
-    throw new InputError('cannot send this email by hand', [`${m.emailType} is about ${SUBJECT_OF[m.emailType].join(' or ')}, and this event is about ${a.subject.kind === 'refund' ? 'a return' : `a ${a.subject.kind}`}`]);
+  const subject = event.subject;
+  if (!SUBJECT_OF[m.emailType].includes(subject.kind)) {
+    throw new InputError('cannot send this email by hand', [`${m.emailType} is about ${SUBJECT_OF[m.emailType].join(' or ')}, and this event is about ${subject.kind === 'refund' ? 'a return' : `a ${subject.kind}`}`]);
   }
-  const subject = a.subject;
   let candidates: Candidate[];
   let message = ctx.additionalMessage ?? '';
   if (subject.kind === 'invoice') {
@@ -255,19 +207,19 @@ function manual(event: CentraEvent, a: About): Decided {
     if (order.store.kind === 'wholesale') candidates.push(salesRepCopy(order, m.emailType, true, 'manual send'));
     if (subject.kind === 'shipment') message = ctx.additionalMessage ?? subject.shipment.additionalMessage;
   }
-  const wanted = m.recipients ?? [a.storeKind === 'dtc' ? 'customer' : 'buyer'];
+  const wanted = m.recipients ?? [event.store.kind === 'dtc' ? 'customer' : 'buyer'];
   return {
-    ...a,
     message,
     candidates: candidates.filter((c) => wanted.includes(c.recipient)).map((c) => ({ ...c, emailType: m.emailType })),
   };
 }
 
-export function decideEmails(event: CentraEvent, settings: EmailSettings): Decision {
-  const a = about(event);
-  const decided = event.context.manual ? manual(event, a) : automatic(event, a, settings);
+export function decideEmails(event: CommerceEvent, settings: EmailSettings): Decision {
+  const m = event.context.manual;
+  const decided = m ? manual(event, m) : automatic(event, settings);
   if (!decided) return { intents: [], skipped: [] };
-  const nonce = event.context.manual?.requestId ?? (decided.candidates.some((c) => c.emailType === 'forgot_email') ? `${event.id}@${event.date}` : undefined);
+  const { id, date } = event.source;
+  const nonce = m?.requestId ?? (decided.candidates.some((c) => c.emailType === 'forgot_email') ? `${id}@${date}` : undefined);
   const intents: EmailIntent[] = [];
   const skipped: SkippedEmail[] = [];
   const seen = new Set<string>();
@@ -284,17 +236,17 @@ export function decideEmails(event: CentraEvent, settings: EmailSettings): Decis
     }
     seen.add(`${c.emailType}|${to.toLowerCase()}`);
     intents.push({
-      key: stableKey([decided.storeId, c.emailType, decided.subjectRef, c.recipient], nonce),
+      key: stableKey([event.store.id, c.emailType, event.subjectRef, c.recipient], nonce),
       emailType: c.emailType,
       recipient: c.recipient,
       to,
-      storeId: decided.storeId,
-      storeKind: decided.storeKind,
-      subject: decided.subject,
-      event: { id: String(event.id), type: event.type, action: event.action, date: event.date },
+      storeId: event.store.id,
+      storeKind: event.store.kind,
+      subject: event.subject,
+      event: event.source,
       message: decided.message,
       link: event.context.link ?? '',
-      routing: decided.routing,
+      routing: event.routing,
     });
   }
   return { intents, skipped };

@@ -2,7 +2,7 @@
 // directive an order email carries so that the transport creates a missing contact first. Pure.
 import type { Customer, Order } from '../domain/types.ts';
 import type { EmailIntent } from '../emails/intent.ts';
-import { orderOf } from '../emails/intent.ts';
+import { orderOf } from '../domain/event.ts';
 import type { EngageSettings } from './settings.ts';
 
 export type ContactRole = 'member' | 'newsletter' | 'transactional';

@@ -2,12 +2,10 @@
 // upserts on customer events, Purchase / Return receipts for Members, the promotion redeem once the
 // order ships with a successful payment. Pure: no network, no store. See docs/engage.md.
 import { createHash } from 'node:crypto';
-import type { CentraEvent } from '../centra/event-schema.ts';
-import { toCustomerObject, toOrder, toRefund, toShipment } from '../centra/to-domain.ts';
 import type { StoreConfig } from '../config/schema.ts';
 import type { OutgoingRequest, PlannedDelivery } from '../delivery/types.ts';
-import type { Customer, Order } from '../domain/types.ts';
-import type { RoutingFacts } from '../emails/intent.ts';
+import type { CommerceEvent, RoutingFacts, Subject } from '../domain/event.ts';
+import type { Order } from '../domain/types.ts';
 import { REDACTED } from '../config/secret.ts';
 import { restrictionsMatch } from '../routing/select-plugin.ts';
 import { USER_AGENT, storeExternalId, type VoyadoSettings } from '../esp/voyado/plugin.ts';
@@ -22,10 +20,6 @@ const GUEST: CustomerFacts = { isRegistered: false, newsletter: false, engageCon
 
 function hash12(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
-}
-
-function orderFacts(o: Order): RoutingFacts {
-  return { pricelist: o.pricelist, market: o.market, deliveryCountry: o.deliveryCountry, siteLanguage: o.siteLanguage };
 }
 
 /** The store's plugin that routing reaches for these facts, when it is a Voyado plugin with Engage sync on. */
@@ -45,18 +39,17 @@ function delivery(id: string, kind: string, to: string, s: VoyadoSettings, reque
   return { id, emailType: kind, recipient: 'customer', to, plugin: s.name, esp: 'voyado', request };
 }
 
-function contactUpsert(event: CentraEvent & { type: 'customer' }, store: StoreConfig): PlannedDelivery[] {
-  if (event.action === 'password_reset' || event.context.manual) return [];
-  const c: Customer = toCustomerObject(event.object);
-  const facts: RoutingFacts = { pricelist: event.object.pricelist ?? null, market: event.object.market ?? null, deliveryCountry: c.billingAddress.country?.code ?? null, siteLanguage: c.language };
-  const s = engagePluginFor(store, facts);
+function contactUpsert(event: CommerceEvent, customer: Extract<Subject, { kind: 'customer' }>, store: StoreConfig): PlannedDelivery[] {
+  if (event.change === 'password_reset') return [];
+  const c = customer.customer;
+  const s = engagePluginFor(store, event.routing);
   if (!s || s.engage.syncContacts === 'off' || !c.email) return [];
   const e = s.engage;
   const role = contactRole(e, c);
   // "Only sync" modes: non-members are not synced here; they become transactional contacts when an email needs one.
   if (role === 'transactional') return [];
   const type = contactTypeHandle(e, role);
-  const storeId = storeExternalId({ market: event.object.market ?? null }, s);
+  const storeId = storeExternalId({ market: customer.market }, s);
   const q = new URLSearchParams({ source: e.source });
   if (storeId) q.set('storeExternalId', storeId);
   const body = { contactType: type, ...contactAttributes(c.email, c), preferences: { acceptsEmail: c.newsletter } };
@@ -78,7 +71,8 @@ function contactUpsert(event: CentraEvent & { type: 'customer' }, store: StoreCo
     },
     body,
   };
-  const nonce = hash12(`${event.id}@${event.action}@${event.date}`);
+  const { id, action, date } = event.source;
+  const nonce = hash12(`${id}@${action}@${date}`);
   return [delivery(`${store.id}:engage_contact:customer-${c.id}:${nonce}`, 'engage_contact', c.email, s, request)];
 }
 
@@ -90,8 +84,8 @@ interface Member {
 }
 
 /** The order's customer when Engage sync makes them a Member and receipts are on; else null. */
-function memberFor(order: Order, store: StoreConfig): Member | null {
-  const s = engagePluginFor(store, orderFacts(order));
+function memberFor(order: Order, facts: RoutingFacts, store: StoreConfig): Member | null {
+  const s = engagePluginFor(store, facts);
   if (!s || !s.engage.receipts || s.engage.syncContacts === 'off') return null;
   const c = order.customer;
   const email = c?.email || order.billingAddress.email;
@@ -122,19 +116,19 @@ function receiptRequest(m: Member, order: Order, body: Record<string, unknown>):
   };
 }
 
-function purchase(order: Order, store: StoreConfig): PlannedDelivery[] {
+function purchase(order: Order, facts: RoutingFacts, store: StoreConfig): PlannedDelivery[] {
   if (order.store.kind !== 'dtc' || order.paymentSucceeded === false) return [];
-  const m = memberFor(order, store);
+  const m = memberFor(order, facts, store);
   if (!m) return [];
   const body = purchaseReceipt(order, `centra-${store.id}`, storeExternalId(order, m.s), m.contact);
   return [delivery(`${store.id}:engage_receipt:order-${order.number}`, 'engage_receipt', m.email, m.s, receiptRequest(m, order, body))];
 }
 
-function redeem(order: Order, store: StoreConfig): PlannedDelivery[] {
+function redeem(order: Order, facts: RoutingFacts, store: StoreConfig): PlannedDelivery[] {
   const promo = order.attributes[PROMOTION_ATTRIBUTE]?.trim();
   // Seed 000: redeemed once the order ships, and only if its payment succeeded.
   if (!promo || order.store.kind !== 'dtc' || order.paymentSucceeded !== true) return [];
-  const s = engagePluginFor(store, orderFacts(order));
+  const s = engagePluginFor(store, facts);
   if (!s || !s.engage.promotions.enabled) return [];
   const to = order.customer?.email || order.billingAddress.email || '';
   const request: OutgoingRequest = {
@@ -147,28 +141,29 @@ function redeem(order: Order, store: StoreConfig): PlannedDelivery[] {
 }
 
 /** The Engage sync operations an event causes in a DTC store (none when no Voyado plugin with Engage sync is reached). */
-export function planEngageSync(event: CentraEvent, store: StoreConfig): PlannedDelivery[] {
+export function planEngageSync(event: CommerceEvent, store: StoreConfig): PlannedDelivery[] {
   if (store.kind !== 'dtc' || event.context.manual) return [];
-  switch (event.type) {
+  const subject = event.subject;
+  // The same facts email routing matched on: for an order, shipment or return, its order's.
+  const facts = event.routing;
+  switch (subject.kind) {
     case 'customer':
-      return contactUpsert(event, store);
+      return contactUpsert(event, subject, store);
     case 'order': {
-      const order = toOrder(event.object);
-      return RECEIPT_STATUSES.has(order.status.toUpperCase()) ? purchase(order, store) : [];
+      const order = subject.order;
+      return RECEIPT_STATUSES.has(order.status.toUpperCase()) ? purchase(order, facts, store) : [];
     }
     case 'shipment': {
-      const sh = event.object;
-      if (!sh.isShipped && !sh.isGoodToGo) return [];
-      const order = toShipment(sh).order;
-      return [...purchase(order, store), ...(sh.isShipped ? redeem(order, store) : [])];
+      if (!subject.shipped && !subject.goodToGo) return [];
+      const order = subject.shipment.order;
+      return [...purchase(order, facts, store), ...(subject.shipped ? redeem(order, facts, store) : [])];
     }
-    case 'return': {
-      const refunded = (event.object.refundPaymentHistory ?? []).some((p) => p.status === 'SUCCESS');
-      if (!refunded) return [];
-      const refund = toRefund(event.object);
-      const m = memberFor(refund.order, store);
+    case 'refund': {
+      if (!subject.refunded) return [];
+      const refund = subject.refund;
+      const m = memberFor(refund.order, facts, store);
       if (!m) return [];
-      const body = returnReceipt(refund, `centra-${store.id}`, storeExternalId(refund.order, m.s), m.contact, event.date);
+      const body = returnReceipt(refund, `centra-${store.id}`, storeExternalId(refund.order, m.s), m.contact, event.source.date);
       return [delivery(`${store.id}:engage_receipt:return-${refund.id}`, 'engage_receipt', m.email, m.s, receiptRequest(m, refund.order, body))];
     }
     default:

@@ -1,6 +1,7 @@
 // source → domain → decide → route → map: one Centra event to the deliveries it causes.
 // Pure: no network, no store; `esp-bridge preview` prints exactly this.
 import type { CentraEvent } from '../centra/event-schema.ts';
+import { toCommerceEvent } from '../centra/to-commerce-event.ts';
 import type { Config } from '../config/schema.ts';
 import { storeById } from '../config/load.ts';
 import type { Plan, PlannedDelivery } from '../delivery/types.ts';
@@ -9,20 +10,10 @@ import { FALLBACK, espModuleFor } from '../esp/modules.ts';
 import { selectPlugin } from '../routing/select-plugin.ts';
 import { planEngageSync } from '../engage/plan.ts';
 
-export function storeIdOf(event: CentraEvent): number {
-  switch (event.type) {
-    case 'order':
-      return event.object.store.id;
-    case 'shipment':
-    case 'return':
-      return event.object.order.store.id;
-    default:
-      return event.object.store.id;
-  }
-}
-
-export function planEvent(event: CentraEvent, config: Config): Plan {
-  const store = storeById(config, storeIdOf(event));
+export function planEvent(centraEvent: CentraEvent, config: Config): Plan {
+  // The one conversion from Centra's vocabulary: every stage below reads only the domain.
+  const event = toCommerceEvent(centraEvent);
+  const store = storeById(config, event.store.id);
   const { intents, skipped } = decideEmails(event, store.emails);
   const deliveries: PlannedDelivery[] = [];
   for (const intent of intents) {

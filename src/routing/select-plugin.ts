@@ -1,7 +1,8 @@
 // SPEC §3: the first plugin whose restrictions match (and that has the email) sends it; none → fallback.
 import type { PluginConfig, StoreConfig } from '../config/schema.ts';
 import { DEFAULT_COUNTRY_LANGUAGES } from '../config/schema.ts';
-import type { EmailIntent, RoutingFacts } from '../emails/intent.ts';
+import type { RoutingFacts } from '../domain/event.ts';
+import type { EmailIntent } from '../emails/intent.ts';
 import { espModuleFor } from '../esp/modules.ts';
 import type { Restrictions } from './restrictions.ts';
 

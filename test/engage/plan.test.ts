@@ -1,10 +1,16 @@
 // planEngageSync: which sync operations each event yields, for every mode × registered × Engage id × newsletter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { CentraEvent } from '../../src/centra/event-schema.ts';
+import { toCommerceEvent } from '../../src/centra/to-commerce-event.ts';
+import type { StoreConfig } from '../../src/config/schema.ts';
 import { planEngageSync } from '../../src/engage/plan.ts';
 import { planEvent } from '../../src/pipeline/plan.ts';
 import { parseDirective } from '../../src/engage/contact-type.ts';
 import { customerEvent, dtcConfig, orderEvent, returnEvent, shipmentEvent, type EngageOptions } from './fixtures.ts';
+
+/** The sync a Centra event causes, converted to the domain as the pipeline does. */
+const syncOf = (e: CentraEvent, s: StoreConfig) => planEngageSync(toCommerceEvent(e), s);
 
 const BASE = 'https://tenant.voyado.com';
 const store = (e: EngageOptions) => dtcConfig(BASE, e).stores[0];
@@ -28,7 +34,7 @@ test('contact sync: every mode × registered × Engage id × newsletter × toggl
           for (const newsletterAsContact of [true, false]) {
             const s = store({ syncContacts: mode, newsletterAsContact });
             const c = { id: 40 + n++, email: `c${n}@example.com`, isRegistered: registered, newsletter, engageContactId: engageId ? 'f3b1c2d4-0000-4000-8000-000000000001' : null };
-            const plan = planEngageSync(customerEvent(c), s);
+            const plan = syncOf(customerEvent(c), s);
             const want = expectedRole(mode, registered, engageId, newsletter, newsletterAsContact);
             const label = JSON.stringify({ mode, registered, engageId, newsletter, newsletterAsContact });
             if (want === 'none' || want === 'transactional') {
@@ -55,10 +61,10 @@ test('contact sync: every mode × registered × Engage id × newsletter × toggl
 test('contact sync: the same event twice has one id; an update is a new delivery; password resets sync nothing', () => {
   const s = store({ syncContacts: 'all' });
   const c = { id: 9, email: 'nine@example.com' };
-  const a = planEngageSync(customerEvent(c, 'create'), s)[0].id;
-  assert.equal(planEngageSync(customerEvent(c, 'create'), s)[0].id, a);
-  assert.notEqual(planEngageSync(customerEvent(c, 'update', '2024-07-02 08:00:00.000000'), s)[0].id, a);
-  assert.deepEqual(planEngageSync(customerEvent(c, 'password_reset'), s), []);
+  const a = syncOf(customerEvent(c, 'create'), s)[0].id;
+  assert.equal(syncOf(customerEvent(c, 'create'), s)[0].id, a);
+  assert.notEqual(syncOf(customerEvent(c, 'update', '2024-07-02 08:00:00.000000'), s)[0].id, a);
+  assert.deepEqual(syncOf(customerEvent(c, 'password_reset'), s), []);
 });
 
 test('receipts: Purchase on a confirmed order and a Return on a refund, only for Members', () => {
@@ -68,8 +74,8 @@ test('receipts: Purchase on a confirmed order and a Return on a refund, only for
         const s = store({ syncContacts: mode, newsletterAsContact: true });
         const customer = { id: 5, email: 'r@example.com', isRegistered: registered, newsletter: true, engageContactId: engageId ? 'a1b2c3d4-0000-4000-8000-00000000000a' : null };
         const o = { number: 3001, customer };
-        const purchase = planEngageSync(orderEvent(o), s);
-        const ret = planEngageSync(returnEvent(o, 77), s);
+        const purchase = syncOf(orderEvent(o), s);
+        const ret = syncOf(returnEvent(o, 77), s);
         const member = mode !== 'off' && expectedRole(mode, registered, engageId, true, true) === 'Member';
         const label = JSON.stringify({ mode, registered, engageId });
         assert.equal(purchase.length, member ? 1 : 0, label);
@@ -88,12 +94,12 @@ test('receipts: Purchase on a confirmed order and a Return on a refund, only for
 test('receipts: not before confirmation, not with receipts off, not for a failed payment; the same id from order and shipment', () => {
   const s = store({ syncContacts: 'all' });
   const c = { id: 6, email: 'p@example.com' };
-  assert.deepEqual(planEngageSync(orderEvent({ number: 1, customer: c, status: 'PENDING' }), s), []);
-  assert.deepEqual(planEngageSync(orderEvent({ number: 1, customer: c }), store({ syncContacts: 'all', receipts: false })), []);
-  assert.deepEqual(planEngageSync(orderEvent({ number: 1, customer: c, payment: 'failed' }), s), []);
-  assert.deepEqual(planEngageSync(returnEvent({ number: 1, customer: c }, 8, { refunded: false }), s), []);
-  const fromOrder = planEngageSync(orderEvent({ number: 1, customer: c }), s).map((d) => d.id);
-  const fromShipment = planEngageSync(shipmentEvent({ number: 1, customer: c }, 501, { isShipped: false, isGoodToGo: true }), s).map((d) => d.id);
+  assert.deepEqual(syncOf(orderEvent({ number: 1, customer: c, status: 'PENDING' }), s), []);
+  assert.deepEqual(syncOf(orderEvent({ number: 1, customer: c }), store({ syncContacts: 'all', receipts: false })), []);
+  assert.deepEqual(syncOf(orderEvent({ number: 1, customer: c, payment: 'failed' }), s), []);
+  assert.deepEqual(syncOf(returnEvent({ number: 1, customer: c }, 8, { refunded: false }), s), []);
+  const fromOrder = syncOf(orderEvent({ number: 1, customer: c }), s).map((d) => d.id);
+  const fromShipment = syncOf(shipmentEvent({ number: 1, customer: c }, 501, { isShipped: false, isGoodToGo: true }), s).map((d) => d.id);
   assert.deepEqual(fromOrder, ['2:engage_receipt:order-1']);
   assert.deepEqual(fromShipment, fromOrder);
 });
@@ -102,19 +108,19 @@ test('redeem: once shipped with a successful payment, with a stable id; never un
   const s = store({ syncContacts: 'registered', receipts: false });
   const c = { id: 7, email: 'promo@example.com', isRegistered: false };
   const paid = { number: 4001, customer: c, promotionId: 'inst-1' };
-  const a = planEngageSync(shipmentEvent(paid, 601), s);
-  const b = planEngageSync(shipmentEvent(paid, 602, { date: '2024-07-10 10:00:00.000000' }), s);
+  const a = syncOf(shipmentEvent(paid, 601), s);
+  const b = syncOf(shipmentEvent(paid, 602, { date: '2024-07-10 10:00:00.000000' }), s);
   assert.equal(a.length, 1);
   assert.equal(a[0].id, '2:engage_redeem:order-4001');
   assert.deepEqual(b.map((d) => d.id), [a[0].id], 'a second shipment of the order plans the same redeem');
   assert.equal(a[0].emailType, 'engage_redeem');
   assert.equal(a[0].request.url, `${BASE}/api/v2/promotions/codes/inst-1/redeem`);
   assert.deepEqual(a[0].request.body, { redemptionChannel: 'ECOM' });
-  assert.deepEqual(planEngageSync(shipmentEvent({ ...paid, payment: 'failed' }), s), []);
-  assert.deepEqual(planEngageSync(shipmentEvent({ ...paid, payment: 'none' }), s), []);
-  assert.deepEqual(planEngageSync(shipmentEvent(paid, 603, { isShipped: false }), s), []);
-  assert.deepEqual(planEngageSync(shipmentEvent({ number: 4002, customer: c }), s), [], 'no promotion on the order');
-  assert.deepEqual(planEngageSync(shipmentEvent(paid), store({ syncContacts: 'all', receipts: false, promotions: { enabled: false } })), []);
+  assert.deepEqual(syncOf(shipmentEvent({ ...paid, payment: 'failed' }), s), []);
+  assert.deepEqual(syncOf(shipmentEvent({ ...paid, payment: 'none' }), s), []);
+  assert.deepEqual(syncOf(shipmentEvent(paid, 603, { isShipped: false }), s), []);
+  assert.deepEqual(syncOf(shipmentEvent({ number: 4002, customer: c }), s), [], 'no promotion on the order');
+  assert.deepEqual(syncOf(shipmentEvent(paid), store({ syncContacts: 'all', receipts: false, promotions: { enabled: false } })), []);
 });
 
 test('wiring: planEvent appends the sync deliveries; order emails carry the contact directive; off = nothing new', () => {

@@ -3,9 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseEvent } from '../../src/centra/parse-event.ts';
+import type { CentraEvent } from '../../src/centra/event-schema.ts';
+import { toCommerceEvent } from '../../src/centra/to-commerce-event.ts';
 import { decideEmails } from '../../src/emails/decide.ts';
 import { emailSettingsSchema, type EmailSettings } from '../../src/emails/settings.ts';
 import { rawEventAt } from '../helpers/golden.ts';
+
+/** The decision on a Centra event, converted to the domain as the pipeline does. */
+const decide = (e: CentraEvent, s: EmailSettings) => decideEmails(toCommerceEvent(e), s);
 
 const SEND_TO = ['none', 'sales_rep', 'buyer', 'both'] as const;
 const settings = (s: Partial<EmailSettings>) => emailSettingsSchema.parse(s);
@@ -34,7 +39,7 @@ test('order receipt: store on/off × buyer override × "send order confirmation 
     for (const override of [null, true, false] as const)
       for (const to of SEND_TO)
         for (const rep of [true, false]) {
-          const d = decideEmails(orderEvent('klaviyo-order.json', { rep, override }), settings({ orderReceipt, orderConfirmationTo: to }));
+          const d = decide(orderEvent('klaviyo-order.json', { rep, override }), settings({ orderReceipt, orderConfirmationTo: to }));
           const buyer = override ?? orderReceipt;
           const salesRep = orderReceipt && (to === 'sales_rep' || to === 'both') && rep;
           assert.equal(recipients(d, 'order'), expect(buyer, salesRep), `receipt=${orderReceipt} override=${override} to=${to} rep=${rep}`);
@@ -46,7 +51,7 @@ test('order confirmation: "send order confirmation emails to" × sales rep', () 
   const table: Record<(typeof SEND_TO)[number], [boolean, boolean]> = { none: [false, false], sales_rep: [false, true], buyer: [true, false], both: [true, true] };
   for (const to of SEND_TO)
     for (const rep of [true, false]) {
-      const d = decideEmails(orderEvent('klaviyo-order_conf.json', { rep }), settings({ orderConfirmationTo: to }));
+      const d = decide(orderEvent('klaviyo-order_conf.json', { rep }), settings({ orderConfirmationTo: to }));
       assert.equal(recipients(d, 'order_conf'), expect(table[to][0], table[to][1] && rep), `to=${to} rep=${rep}`);
     }
 });
@@ -56,7 +61,7 @@ test('shipment: "send shipment confirmation emails to" × sales rep × shipping-
     for (const rep of [true, false])
       for (const shippingEmail of [true, false])
         for (const sendEmailToClient of [undefined, true, false]) {
-          const d = decideEmails(orderEvent('klaviyo-shipment.json', { rep, shippingEmail, context: sendEmailToClient === undefined ? {} : { sendEmailToClient } }), settings({ shipmentConfirmationTo: to }));
+          const d = decide(orderEvent('klaviyo-shipment.json', { rep, shippingEmail, context: sendEmailToClient === undefined ? {} : { sendEmailToClient } }), settings({ shipmentConfirmationTo: to }));
           const sent = sendEmailToClient !== false;
           const buyer = sent && (to === 'buyer' || to === 'both') && shippingEmail;
           const salesRep = sent && (to === 'sales_rep' || to === 'both') && rep;
@@ -72,7 +77,7 @@ test('cancel: only with "Send email to client" = Yes (default No), buyer only', 
       [true, false, true],
       [false, true, false],
     ] as const) {
-      const d = decideEmails(orderEvent('klaviyo-cancel.json', { rep, context: sendEmailToClient === undefined ? { sendEmailToClient: undefined } : { sendEmailToClient } }), settings({ cancelEmailByDefault: byDefault }));
+      const d = decide(orderEvent('klaviyo-cancel.json', { rep, context: sendEmailToClient === undefined ? { sendEmailToClient: undefined } : { sendEmailToClient } }), settings({ cancelEmailByDefault: byDefault }));
       assert.equal(recipients(d, 'cancel'), expect(sent, false));
       if (sent) assert.equal(d.intents[0].message, 'additional message');
     }
@@ -89,7 +94,7 @@ test('welcome to Showroom: Yes / No / Only when created in Showroom', () => {
   ] as const) {
     const e = rawEventAt('test/golden/events/klaviyo-buyer_created.json');
     e.context.createdIn = createdIn;
-    const d = decideEmails(parseEvent(e), settings({ welcomeEmail }));
+    const d = decide(parseEvent(e), settings({ welcomeEmail }));
     assert.equal(recipients(d, 'buyer_created'), expect(sent, false), `${welcomeEmail}/${createdIn}`);
     assert.equal(d.intents[0]?.link ?? e.context.link, e.context.link);
   }
@@ -99,8 +104,8 @@ test('password reset always goes to the buyer, each request its own email', () =
   const a = rawEventAt('test/golden/events/klaviyo-forgot_email.json');
   const b = structuredClone(a);
   b.date = '2024-07-10 08:00:00.000000';
-  const da = decideEmails(parseEvent(a), settings({ welcomeEmail: 'no', orderReceipt: false, orderConfirmationTo: 'none' }));
-  const db = decideEmails(parseEvent(b), settings({}));
+  const da = decide(parseEvent(a), settings({ welcomeEmail: 'no', orderReceipt: false, orderConfirmationTo: 'none' }));
+  const db = decide(parseEvent(b), settings({}));
   assert.equal(recipients(da, 'forgot_email'), 'buyer');
   assert.notEqual(da.intents[0].key, db.intents[0].key);
 });
@@ -114,7 +119,7 @@ test('invoice: "Send e-mail invoice" × sales-rep copy × sales rep; credit note
           e.object.type = type;
           e.context = { ...e.context, sendEmailInvoice, salesRepCopy };
           if (!rep) e.object.account.salesRepresentative = null;
-          const d = decideEmails(parseEvent(e), settings({}));
+          const d = decide(parseEvent(e), settings({}));
           assert.equal(recipients(d, type), expect(sendEmailInvoice, sendEmailInvoice && salesRepCopy && rep), `${type} send=${sendEmailInvoice} copy=${salesRepCopy} rep=${rep}`);
           if (sendEmailInvoice) assert.equal(d.intents[0].to, e.object.address.email);
         }
@@ -125,7 +130,7 @@ test('a buyer who does not receive automatic emails gets no receipt, confirmatio
     const e = rawEventAt(`test/golden/events/${file}`);
     const order = e.type === 'shipment' ? e.object.order : e.object;
     order.buyer.receiveAutoEmails = false;
-    const d = decideEmails(parseEvent(e), settings({ orderConfirmationTo: 'both', shipmentConfirmationTo: 'both' }));
+    const d = decide(parseEvent(e), settings({ orderConfirmationTo: 'both', shipmentConfirmationTo: 'both' }));
     assert.equal(d.intents.map((i) => i.recipient).join(','), 'sales_rep', file);
     assert.match(d.skipped[0].reason, /automatic emails/);
   }
@@ -144,22 +149,22 @@ test('DTC: customer copies only, refund included, no sales-rep copies', () => {
     const ev = structuredClone(e);
     ev.action = action;
     ev.object.status = status;
-    const d = decideEmails(parseEvent(ev), settings({ orderConfirmationTo: 'both' }));
+    const d = decide(parseEvent(ev), settings({ orderConfirmationTo: 'both' }));
     assert.equal(recipients(d, email), 'customer');
     assert.equal(d.intents[0].to, 'c@example.com');
   }
   const ret = { type: 'return', action: 'update', id: 77, date: '2025-01-01 10:00:00', object: { id: 77, lines: [{ orderLine: { id: 1 }, quantity: 2 }], refundPaymentHistory: [{ entryType: 'REFUND', status: 'SUCCESS' }], order: e.object } };
-  assert.equal(recipients(decideEmails(parseEvent(ret), settings({})), 'refund'), 'customer');
+  assert.equal(recipients(decide(parseEvent(ret), settings({})), 'refund'), 'customer');
   ret.object.refundPaymentHistory = [{ entryType: 'REFUND', status: 'PENDING' }];
-  assert.equal(decideEmails(parseEvent(ret), settings({})).intents.length, 0);
+  assert.equal(decide(parseEvent(ret), settings({})).intents.length, 0);
 });
 
 test('the same event twice gives the same keys; a hand-made resend gets a new key', () => {
-  const a = decideEmails(orderEvent('klaviyo-order.json', { rep: true }), settings({ orderConfirmationTo: 'both' }));
-  const b = decideEmails(orderEvent('klaviyo-order.json', { rep: true }), settings({ orderConfirmationTo: 'both' }));
+  const a = decide(orderEvent('klaviyo-order.json', { rep: true }), settings({ orderConfirmationTo: 'both' }));
+  const b = decide(orderEvent('klaviyo-order.json', { rep: true }), settings({ orderConfirmationTo: 'both' }));
   assert.deepEqual(a.intents.map((i) => i.key), b.intents.map((i) => i.key));
   assert.equal(new Set(a.intents.map((i) => i.key)).size, 2);
-  const manual = decideEmails(orderEvent('klaviyo-order.json', { rep: true, context: { manual: { emailType: 'order', requestId: 'r-1' } } }), settings({ orderReceipt: false }));
+  const manual = decide(orderEvent('klaviyo-order.json', { rep: true, context: { manual: { emailType: 'order', requestId: 'r-1' } } }), settings({ orderReceipt: false }));
   assert.equal(recipients(manual, 'order'), 'buyer');
   assert.ok(!a.intents.some((i) => i.key === manual.intents[0].key));
 });

@@ -2,11 +2,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEventFile } from '../../src/centra/parse-event.ts';
+import { toCommerceEvent } from '../../src/centra/to-commerce-event.ts';
 import { loadConfig, storeById } from '../../src/config/load.ts';
 import type { Config, StoreConfig } from '../../src/config/schema.ts';
 import { decideEmails } from '../../src/emails/decide.ts';
 import type { EmailIntent } from '../../src/emails/intent.ts';
-import { storeIdOf } from '../../src/pipeline/plan.ts';
 
 export const CONFIG_FILE = 'config/fallback-only.yaml';
 export const loadFallbackConfig = (): Config => loadConfig(CONFIG_FILE);
@@ -20,8 +20,8 @@ export const EVENT_FILES = [
 export function allIntents(config: Config): { file: string; intent: EmailIntent; store: StoreConfig }[] {
   const out: { file: string; intent: EmailIntent; store: StoreConfig }[] = [];
   for (const file of EVENT_FILES) {
-    const event = readEventFile(file);
-    const store = storeById(config, storeIdOf(event));
+    const event = toCommerceEvent(readEventFile(file));
+    const store = storeById(config, event.store.id);
     for (const intent of decideEmails(event, store.emails).intents) out.push({ file, intent, store });
   }
   return out;

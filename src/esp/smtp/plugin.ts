@@ -3,7 +3,7 @@
 // transport (transport.ts) only adds the server's credentials.
 import type { OutgoingRequest } from '../../delivery/types.ts';
 import type { EmailIntent } from '../../emails/intent.ts';
-import { orderOf } from '../../emails/intent.ts';
+import { orderOf } from '../../domain/event.ts';
 import type { SmtpAttachment, SmtpMessageBody } from './message.ts';
 import type { FallbackStore } from './settings.ts';
 import { renderOrderPdf } from './pdf.ts';

@@ -7,7 +7,7 @@ import { includedTax, roundTo, sum, ZERO, type Decimal } from '../../domain/mone
 import type { Address, Invoice, Line, Order } from '../../domain/types.ts';
 import type { EmailType, Recipient } from '../../emails/catalog.ts';
 import type { EmailIntent } from '../../emails/intent.ts';
-import { orderOf } from '../../emails/intent.ts';
+import { orderOf } from '../../domain/event.ts';
 import { renderInvoiceMessage } from '../../emails/invoice-message.ts';
 import { shipmentShippingTax, trackingUrl } from '../../emails/shipping.ts';
 import { formatDateTime, formatMoney, formatPercent } from './format.ts';
