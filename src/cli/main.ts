@@ -38,6 +38,15 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (eventFile: string, opts: { config: string; out: string }) => (await import('./render.ts')).renderCommand(opts.config, eventFile, opts.out));
 
   program
+    .command('fields')
+    .description('list, for marketers, the fields each email carries to an ESP (trigger name, field, type, example)')
+    .option('--esp <esp>', 'only this ESP')
+    .option('--email <type>', 'only this email type (order, shipment, …)')
+    .option('--json', 'print JSON instead of a table')
+    .option('--write-docs <dir>', 'write docs/fields/<esp>.md for every ESP into this folder')
+    .action(async (opts: { esp?: string; email?: string; json?: boolean; writeDocs?: string }) => (await import('./fields.ts')).fieldsCommand(opts));
+
+  program
     .command('check-config')
     .description('validate a configuration file and summarize it')
     .argument('<file>', 'configuration file (YAML or JSON)')

@@ -6,13 +6,7 @@ import { DELIVERY_STATUSES, type DeliveryStatus } from '../storage/deliveries.ts
 import { InputError } from '../config/errors.ts';
 import { EMAIL_TYPES } from '../emails/catalog.ts';
 import { CHANNEL_NAMES, SYNC_KINDS } from '../esp/modules.ts';
-
-
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
-  if (value === undefined) return undefined;
-  if (!allowed.includes(value as T)) throw new InputError(`bad ${flag}`, [`"${value}" is not one of ${allowed.join(', ')}`]);
-  return value as T;
-}
+import { oneOf } from './flags.ts';
 
 export async function workerCommand(opts: { config: string; untilIdle?: boolean }): Promise<void> {
   const config = loadConfig(opts.config);

@@ -65,6 +65,8 @@ export interface EspModule<Name extends string = string, Settings extends Plugin
   readonly secrets: SecretPaths;
   /** Delivery kinds other than emails that this ESP plans (e.g. Engage sync), for listings and filters. */
   readonly syncKinds?: readonly string[];
+  /** What a template in the ESP reads of one of its requests, for the marketers' field catalog (default: the body). */
+  templateFields?(request: OutgoingRequest): unknown;
 }
 
 /** The settings type of a module. */

@@ -17,4 +17,6 @@ export const klaviyoEsp: EspModule<'klaviyo', KlaviyoSettings> = {
     limits: { rates: [{ limit: 350, intervalMs: 1_000 }, { limit: 3_500, intervalMs: 60_000 }] },
   },
   secrets: { headers: ['authorization'] },
+  // A Klaviyo template reads an event's properties as {{ event.<name> }}.
+  templateFields: (request) => (request.body as { data: { attributes: { properties: unknown } } }).data.attributes.properties,
 };

@@ -17,4 +17,7 @@ export const ruleEsp: EspModule<'rule', RuleSettings> = {
   },
   // The key goes in the body's `apikey` (as the seed shows) or as a Bearer header.
   secrets: { headers: ['authorization'], body: ['apikey'] },
+  // Rule keeps the email's data as subscriber fields (key → value); a template reads them by key.
+  templateFields: (request) =>
+    Object.fromEntries(((request.body as { subscribers: { fields: { key: string; value: unknown }[] } }).subscribers.fields ?? []).map((f) => [f.key, f.value])),
 };
