@@ -34,6 +34,8 @@ async function server(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-ingest-'));
   const config = parseConfig({
     stores: [{ id: 1, name: 'Showroom', kind: 'wholesale', plugins: [] }],
+    // Every email falls back; the worker is off, so nothing is sent.
+    smtp: { host: '127.0.0.1', port: 9 },
     storage:
       STORE === 'postgres'
         ? { kind: 'postgres', postgres: { url: BENCH_DATABASE_URL, schema: PG_SCHEMA } }

@@ -1,6 +1,7 @@
 // pino logger factory with the same secret rules as the stored records (delivery/redact.ts).
 import pino, { type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import { REDACTED, SECRET_KEYS, redactSecrets } from './delivery/redact.ts';
+import { InputError } from './config/errors.ts';
 
 export type { Logger };
 
@@ -23,11 +24,21 @@ export const REDACT_PATHS: string[] = (() => {
   return paths.filter((p) => !p.startsWith('['));
 })();
 
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** The level $LOG_LEVEL names (default info); an unknown name is an error, not a silent default. */
+export function logLevelOf(env: NodeJS.ProcessEnv = process.env): LevelWithSilent {
+  const v = env.LOG_LEVEL?.trim().toLowerCase();
+  if (!v) return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(v)) throw new InputError('bad LOG_LEVEL', [`"${env.LOG_LEVEL}" is not one of ${LOG_LEVELS.join(', ')}`]);
+  return v as LevelWithSilent;
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
       name: options.name,
-      level: options.level ?? 'info',
+      level: options.level ?? logLevelOf(),
       redact: { paths: REDACT_PATHS, censor: REDACTED },
       // Any depth, any case, and secrets inside strings (error texts).
       formatters: { log: (obj) => redactSecrets(obj) },

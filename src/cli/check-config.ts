@@ -1,12 +1,13 @@
-// esp-bridge check-config FILE: validates, then says what each store will do and which secrets are missing.
+// esp-bridge check-config FILE: validates, then says what each store will do, which secrets this
+// environment lacks, and what would stop `serve` or `worker` (src/app/preflight.ts). Exit 1 on an error.
+import { checkConfig } from '../app/preflight.ts';
 import { loadConfig } from '../config/load.ts';
 import { describeSecret } from '../config/secret.ts';
 import { FALLBACK } from '../esp/modules.ts';
 
 export function checkConfigCommand(file: string): void {
   const config = loadConfig(file);
-  const out: string[] = [`${file}: valid`];
-  const missing: string[] = [];
+  const out: string[] = [];
   for (const store of config.stores) {
     out.push(`store ${store.id} "${store.name}" (${store.kind}, language ${store.language})`);
     if (!store.plugins.length) out.push('  no ESP plugins: every email goes to the fallback (SMTP)');
@@ -19,20 +20,30 @@ export function checkConfigCommand(file: string): void {
         r.locales.length ? `locales ${r.locales.join(', ')}` : '',
       ].filter(Boolean);
       out.push(`  plugin "${p.name}": ${p.esp}, ${where.length ? where.join('; ') : 'everywhere'}, language from ${p.language}, key ${describeSecret(p.apiKey)}`);
-      if (typeof p.apiKey !== 'string' && !process.env[p.apiKey.env]) missing.push(`${p.apiKey.env} (plugin "${p.name}" of store ${store.id})`);
     }
   }
   const storage = config.storage;
   if (storage.kind === 'postgres') {
     out.push(`storage: PostgreSQL, schema ${storage.postgres.schema}, URL ${describeSecret(storage.postgres.url)}, up to ${storage.postgres.maxConnections} connections`);
-    if (typeof storage.postgres.url !== 'string' && !process.env[storage.postgres.url.env]) missing.push(`${storage.postgres.url.env} (storage.postgres.url)`);
   } else {
     out.push(`storage: SQLite file ${storage.sqlitePath} (synchronous ${storage.synchronous})`);
   }
-  if (missing.length) out.push(`warning: not set in this environment: ${missing.join(', ')}`);
+  out.push(config.smtp ? `smtp: ${config.smtp.host}:${config.smtp.port}` : 'smtp: none (no fallback emails can be sent)');
+
+  const findings = checkConfig(config);
+  if (findings.missingSecrets.length) {
+    const byEnv = new Map<string, string[]>();
+    for (const s of findings.missingSecrets) byEnv.set(s.env, [...(byEnv.get(s.env) ?? []), s.path]);
+    const listed = [...byEnv].map(([env, paths]) => `${env} (${paths.join(', ')})`).join(', ');
+    out.push(`warning: not set in this environment: ${listed}; serve and worker refuse to start without them`);
+  }
+  for (const w of findings.warnings) out.push(`warning: ${w}`);
   const templateProblems = FALLBACK.checkTemplates(config);
   out.push(templateProblems.length ? `fallback templates: ${templateProblems.length} problem(s)` : 'fallback templates: ok');
   for (const p of templateProblems) out.push(`  ${p}`);
-  if (templateProblems.length) process.exitCode = 1;
+  const errors = [...findings.errors, ...templateProblems.map((p) => `fallback template: ${p}`)];
+  for (const e of findings.errors) out.push(`error: ${e}`);
+  out.unshift(errors.length ? `${file}: ${errors.length} error(s); serve and worker refuse to start` : `${file}: valid`);
+  if (errors.length) process.exitCode = 1;
   process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -57,7 +57,8 @@ export async function main(argv: string[]): Promise<void> {
     .description('deliver what the outbox holds (runs until SIGTERM, or until nothing is left with --until-idle)')
     .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
     .option('--until-idle', 'exit once no delivery is pending or scheduled')
-    .action(async (opts: { config: string; untilIdle?: boolean }) => (await import('./operations.ts')).workerCommand(opts));
+    .option('--log-level <level>', 'trace | debug | info | warn | error | silent (default: $LOG_LEVEL, else info)')
+    .action(async (opts: { config: string; untilIdle?: boolean; logLevel?: string }) => (await import('./operations.ts')).workerCommand(opts));
 
   program
     .command('deliveries')
@@ -82,7 +83,8 @@ export async function main(argv: string[]): Promise<void> {
     .command('serve')
     .description('run the service: Centra webhooks (or events polling), direct events, admin API, metrics, delivery')
     .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
-    .action(async (opts: { config: string }) => (await import('./serve.ts')).serveCommand(opts));
+    .option('--log-level <level>', 'trace | debug | info | warn | error | silent (default: $LOG_LEVEL, else info)')
+    .action(async (opts: { config: string; logLevel?: string }) => (await import('./serve.ts')).serveCommand(opts));
 
   program
     .command('send')

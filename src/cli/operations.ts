@@ -1,16 +1,20 @@
 // esp-bridge worker / deliveries / replay: the outbox from the command line.
 import { loadConfig } from '../config/load.ts';
 import { openBridge } from '../app/bridge.ts';
-import { createLogger } from '../log.ts';
+import { createLogger, LOG_LEVELS } from '../log.ts';
+import { startupProblems } from '../app/preflight.ts';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../storage/deliveries.ts';
 import { InputError } from '../config/errors.ts';
 import { EMAIL_TYPES } from '../emails/catalog.ts';
 import { CHANNEL_NAMES, SYNC_KINDS } from '../esp/modules.ts';
 import { oneOf } from './flags.ts';
 
-export async function workerCommand(opts: { config: string; untilIdle?: boolean }): Promise<void> {
+export async function workerCommand(opts: { config: string; untilIdle?: boolean; logLevel?: string }): Promise<void> {
+  const level = oneOf(opts.logLevel, LOG_LEVELS, '--log-level');
   const config = loadConfig(opts.config);
-  const logger = createLogger({ name: 'worker' });
+  const problems = startupProblems(config, 'worker');
+  if (problems.length) throw new InputError('the configuration cannot run a worker (esp-bridge check-config says more)', problems);
+  const logger = createLogger({ name: 'worker', level });
   const bridge = openBridge(config, { logger });
   if (opts.untilIdle) {
     await bridge.worker.drain();

@@ -78,11 +78,12 @@ export async function recordAttempt(a: RecordArgs): Promise<void> {
       lastStatus: status,
       attempt: { deliveryId: row.id, attempt: row.attempts, workerId: a.workerId, startedAt: a.startedAt, finishedAt: a.now, outcome: kind, status, error, durationMs: Math.max(0, a.now - a.startedAt) },
     });
-    const entry = { id: row.id, lane: a.lane, attempt: row.attempts, outcome: kind, status, next: next.status };
+    // One line per attempt, whatever it came to.
+    const entry = { id: row.id, lane: a.lane, emailType: row.emailType, attempt: row.attempts, outcome: kind, status, durationMs: Math.max(0, a.now - a.startedAt), next: next.status };
     if (!ok) a.log.warn(entry, 'lease lost before the result was recorded');
     else if (stored.status === 'dead') a.log.warn({ ...entry, reason: stored.reason }, 'delivery dead');
     else if (stored.status === 'retry_scheduled') a.log.info({ ...entry, nextAttemptAt: stored.nextAttemptAt, error }, 'delivery retry scheduled');
-    else a.log.debug(entry, 'delivered');
+    else a.log.info(entry, 'delivered');
   } catch (err) {
     // The lease will lapse and the row be tried again: at-least-once.
     a.log.error({ id: row.id, err: String(err) }, 'could not record the attempt');

@@ -87,7 +87,7 @@ function demoConfig(urls: { centra: string; klaviyo: string; rule: string; voyad
     ],
     smtp: { host: '127.0.0.1', port: urls.smtpPort, secure: false },
     storage: { sqlitePath: path.join(dir, 'bridge.sqlite') },
-    delivery: { timeoutMs: 2_000, pollMs: 50, leaseMs: 10_000, retry: { baseMs: 200, factor: 2, capMs: 2_000 } },
+    delivery: { timeoutMs: 2_000, pollMs: 50, retry: { baseMs: 200, factor: 2, capMs: 2_000 } },
     server: { port: 0, host: '127.0.0.1', webhookSecrets: [WEBHOOK_SECRET], adminToken: ADMIN_TOKEN },
     centra: { url: `${urls.centra}/graphql`, token: DEFAULT_CENTRA_TOKEN, mode: 'webhook', timeoutMs: 5_000 },
   };

@@ -11,7 +11,8 @@ import type { Config } from '../config/schema.ts';
 import { EMAIL_TYPES, type EmailType, type Recipient } from '../emails/catalog.ts';
 import { ESP_MODULES } from '../esp/modules.ts';
 import type { EspModule } from '../esp/plugin.ts';
-import { planEvent, storeIdOf } from '../pipeline/plan.ts';
+import { toCommerceEvent } from '../centra/to-commerce-event.ts';
+import { planEvent } from '../pipeline/plan.ts';
 
 export type StoreKind = 'wholesale' | 'dtc';
 
@@ -122,7 +123,7 @@ export function espCatalog(esp: EspModule, examples: { file: string; event: Cent
   const config = catalogConfig(esp);
   const emails = new Map<string, CatalogEmail>();
   for (const { file, event } of examples) {
-    const storeKind: StoreKind = storeIdOf(event) === STORE_IDS.dtc ? 'dtc' : 'wholesale';
+    const storeKind: StoreKind = toCommerceEvent(event).store.kind;
     const plan = planEvent(event, config);
     for (const d of plan.deliveries) {
       if (d.esp !== esp.name || !(EMAIL_TYPES as readonly string[]).includes(d.emailType)) continue;

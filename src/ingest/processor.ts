@@ -8,6 +8,7 @@ import { CentraQueryError, CentraUnavailableError, type CentraClient, type Snaps
 import { describeIssues, InputError } from '../config/errors.ts';
 import { backoffMs } from '../delivery/retry-policy.ts';
 import type { EventSink } from './ports.ts';
+import type { SkippedEmail } from '../delivery/types.ts';
 import type { InboxEvent, InboxStore } from '../storage/inbox.ts';
 
 type LogFn = (obj: object, msg?: string) => void;
@@ -23,12 +24,14 @@ export type ProcessOutcome =
   | { status: 'failed'; error: string }
   | { status: 'retry'; error: string; nextAttemptAt: number };
 
+/** What processing an event came to, stored with it (the inbox row's `result`): the trail of its decisions. */
 export interface ProcessResult {
   note?: string;
   deliveries?: { id: string; emailType: string; recipient: string; esp: string; plugin: string }[];
   inserted?: number;
   duplicates?: number;
-  skipped?: number;
+  /** Each email the event could have caused and did not send, with the reason (versions before 2026-12 stored only a count). */
+  skipped?: SkippedEmail[] | number;
 }
 
 export interface ProcessorOptions {
@@ -109,7 +112,7 @@ export function createProcessor(opts: ProcessorOptions): Processor {
       event = parsed.data;
     }
     const r = await bridge.submit(event, row.key);
-    return { status: 'processed', result: { deliveries: r.deliveries, inserted: r.inserted, duplicates: r.duplicates, skipped: r.skipped.length } };
+    return { status: 'processed', result: { deliveries: r.deliveries, inserted: r.inserted, duplicates: r.duplicates, skipped: r.skipped } };
   }
 
   async function processRow(row: InboxEvent): Promise<ProcessOutcome> {
@@ -135,6 +138,12 @@ export function createProcessor(opts: ProcessorOptions): Processor {
       if (outcome.status === 'processed') {
         await inbox.markProcessed(row.key, t, outcome.result);
         stats.processed++;
+        const r = outcome.result;
+        // One line per processed event: what it sent, and why anything was not sent.
+        log.info(
+          { key: row.key, source: row.source, deliveries: r.deliveries?.map((d) => d.id) ?? [], new: r.inserted ?? 0, duplicates: r.duplicates ?? 0, skipped: Array.isArray(r.skipped) ? r.skipped : [], note: r.note },
+          'event processed',
+        );
       } else if (outcome.status === 'failed') {
         await inbox.markFailed(row.key, t, outcome.error);
         stats.failed++;

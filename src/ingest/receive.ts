@@ -64,6 +64,8 @@ export async function receiveWebhookCall(deps: ReceiveWebhookDeps, call: Webhook
     log.error({ err: (err as Error).message }, 'webhook events could not be stored');
     throw new UnavailableError('events could not be stored; retry');
   }
+  // The event keys tie this call to the "event processed" lines that follow.
+  log.info({ events: parsed.events.map((e) => `${e.type}:${e.id}:${e.action}:${e.date}`), ignored: parsed.ignored.length }, 'webhook stored');
   return { received: parsed.events.length, accepted: parsed.events.length, ignored: parsed.ignored.length };
 }
 

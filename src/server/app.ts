@@ -1,7 +1,7 @@
 // The HTTP app: Centra's webhook, direct events and manual sends, the admin API, health and
 // metrics. Routes are thin: they validate, call a use case, and return a typed result that
 // errors.ts maps to a status.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Bridge } from '../app/bridge.ts';
@@ -64,12 +64,29 @@ function parseQuery<S extends z.ZodType>(schema: S, raw: unknown): { ok: true; v
   return r.success ? { ok: true, value: r.data } : { ok: false, result: fail('bad_request', 'bad query parameters', describeIssues(r.error, raw)) };
 }
 
+/** The caller's X-Request-Id when it is a plain token (a proxy's, to follow one call through both logs), else a new one. */
+function requestIdOf(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = req.headers['x-request-id'];
+  const id = Array.isArray(given) ? given[0] : given;
+  return id && /^[A-Za-z0-9._:-]{1,64}$/.test(id) ? id : randomUUID();
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { bridge, inbox, ingest, processor, centra, metrics, logger: log } = deps;
   const now = deps.now ?? Date.now;
   const maxEvents = deps.maxEventsPerCall ?? 100;
   const tokenDigest = digest(deps.adminToken);
-  const app = Fastify({ logger: false, bodyLimit: deps.maxBodyBytes, return503OnClosing: true, forceCloseConnections: 'idle' });
+  const app = Fastify({ logger: false, bodyLimit: deps.maxBodyBytes, return503OnClosing: true, forceCloseConnections: 'idle', genReqId: requestIdOf });
+
+  // Every answer carries its request id, and every request is one log line (health and metrics scrapes at debug).
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const path = req.url.split('?')[0];
+    const quiet = path === '/healthz' || path === '/readyz' || path === '/metrics';
+    log[quiet ? 'debug' : 'info']({ reqId: req.id, method: req.method, path, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     // Typed errors of the use cases (config/errors.ts) → their status, in one place.
@@ -77,10 +94,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (typed) return send(reply, typed);
     const status = err.statusCode ?? 500;
     if (status >= 500) {
-      log.error({ err: err.message, url: req.url, method: req.method }, 'request failed');
+      log.error({ reqId: req.id, err: err.message, path: req.url.split('?')[0], method: req.method }, 'request failed');
       return send(reply, fail('internal', 'internal error'));
     }
-    log.info({ status, code: err.code, url: req.url, reason: err.message }, 'request rejected');
+    log.info({ reqId: req.id, status, code: err.code, path: req.url.split('?')[0], reason: err.message }, 'request rejected');
     return send(reply, fail(kindOfStatus(status), err.message));
   });
   app.setNotFoundHandler((req, reply) => send(reply, fail('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
@@ -108,7 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
     scope.post('/webhooks/centra', async (req, reply) => {
       const header = req.headers['x-centra-signature'];
-      const receipt = await receiveWebhookCall(webhookDeps, { raw: rawOf(req), signature: Array.isArray(header) ? header[0] : header, contentType: req.headers['content-type'], ip: req.ip });
+      const receipt = await receiveWebhookCall({ ...webhookDeps, log: log.child({ reqId: req.id }) }, { raw: rawOf(req), signature: Array.isArray(header) ? header[0] : header, contentType: req.headers['content-type'], ip: req.ip });
       return send(reply, ok(receipt));
     });
 
@@ -172,7 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     api.post<{ Params: { id: string } }>('/api/deliveries/:id/replay', async (req, reply) => {
       const replayed = await replayDelivery(bridge.outbox, req.params.id);
-      log.info({ id: replayed.id }, 'delivery replayed by an operator');
+      log.info({ reqId: req.id, id: replayed.id }, 'delivery replayed by an operator');
       return send(reply, ok(replayed, 202));
     });
 
@@ -197,7 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // "Send email" by hand: fetch the object from Centra, submit with context.manual.
     api.post('/api/emails', async (req, reply) => {
       const r = await sendManualEmail({ centra, bridge, now }, req.body ?? {});
-      log.info({ requestId: r.requestId, events: r.events.map((e) => e.eventKey) }, 'manual send submitted');
+      log.info({ reqId: req.id, requestId: r.requestId, events: r.events.map((e) => e.eventKey) }, 'manual send submitted');
       return send(
         reply,
         ok({ requestId: r.requestId, eventKeys: r.events.map((e) => e.eventKey), deliveries: r.events.flatMap((e) => e.deliveries), skipped: r.events.flatMap((e) => e.skipped) }, 202),

@@ -10,7 +10,9 @@ import { createIngest, rowsOf, type Ingest } from '../ingest/ingest.ts';
 import { createProcessor, type Processor } from '../ingest/processor.ts';
 import { openStorage } from '../storage/open.ts';
 import type { Storage } from '../storage/port.ts';
-import { createLogger, type Logger } from '../log.ts';
+import { createLogger, logLevelOf, type Logger } from '../log.ts';
+import { startupProblems } from '../app/preflight.ts';
+import { InputError } from '../config/errors.ts';
 import { buildApp } from './app.ts';
 import { resolveServerSettings } from './config.ts';
 import { createMetrics, instrumentTransport, type ServiceMetrics } from './metrics.ts';
@@ -22,7 +24,7 @@ export interface StartServiceOptions {
   host?: string;
   /** Where secrets and PORT are read (default process.env). */
   env?: NodeJS.ProcessEnv;
-  /** A logger, or where to write JSON log lines (default stdout) at `logLevel` (default info). */
+  /** A logger, or where to write JSON log lines (default stdout) at `logLevel` (default: $LOG_LEVEL, else info). */
   logger?: Logger;
   logDestination?: DestinationStream;
   logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -60,8 +62,11 @@ export interface RunningService {
 }
 
 export async function startService(config: Config, opts: StartServiceOptions = {}): Promise<RunningService> {
-  const settings = resolveServerSettings(config, opts.env ?? process.env);
-  const logger = opts.logger ?? createLogger({ name: 'esp-bridge', level: opts.logLevel ?? 'info', destination: opts.logDestination });
+  const env = opts.env ?? process.env;
+  const problems = startupProblems(config, 'serve', env);
+  if (problems.length) throw new InputError('the configuration cannot run the service (esp-bridge check-config says more)', problems);
+  const settings = resolveServerSettings(config, env);
+  const logger = opts.logger ?? createLogger({ name: 'esp-bridge', level: opts.logLevel ?? logLevelOf(env), destination: opts.logDestination });
   const metrics = createMetrics();
   const storage = openStorage(config.storage, { sqlitePath: opts.sqlitePath, env: opts.env });
   const bridge = openBridge(config, {

@@ -27,7 +27,8 @@ test('deliveries lists a dead letter, replay re-queues it, the worker delivers i
   const klaviyo = await startKlaviyoEmulator();
   const tmp = tempDir();
   const raw = (keyEnv: string) => ({
-    stores: [{ id: 1, name: 'S', kind: 'wholesale', emails: { orderConfirmationTo: 'none' }, plugins: [{ name: 'klaviyo', esp: 'klaviyo', apiKey: { env: keyEnv }, baseUrl: klaviyo.url }] }],
+    // Klaviyo has no wholesale refund email: turned off, so nothing can fall back (no smtp: here).
+    stores: [{ id: 1, name: 'S', kind: 'wholesale', emails: { orderConfirmationTo: 'none' }, plugins: [{ name: 'klaviyo', esp: 'klaviyo', apiKey: { env: keyEnv }, baseUrl: klaviyo.url, emails: { refund: false } }] }],
     storage: { sqlitePath: path.join(tmp.dir, 'bridge.sqlite') },
     delivery: { timeoutMs: 2_000, pollMs: 20, retry: { baseMs: 20, factor: 2, capMs: 100 } },
   });

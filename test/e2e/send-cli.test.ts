@@ -30,7 +30,7 @@ test('send: an order receipt by hand, twice, arrives twice; an unknown order is 
     configFile,
     stringify({
       stores: [
-        { id: 1, name: 'Showroom', kind: 'wholesale', plugins: [{ name: 'klaviyo', esp: 'klaviyo', apiKey: 'klaviyo-test-key', baseUrl: klaviyo.url }] },
+        { id: 1, name: 'Showroom', kind: 'wholesale', plugins: [{ name: 'klaviyo', esp: 'klaviyo', apiKey: 'klaviyo-test-key', baseUrl: klaviyo.url, emails: { refund: false } }] },
         { id: 2, name: 'Webshop', kind: 'dtc', plugins: [{ name: 'klaviyo-dtc', esp: 'klaviyo', apiKey: 'klaviyo-test-key', baseUrl: klaviyo.url }] },
       ],
       storage: { sqlitePath: path.join(tmp.dir, 'bridge.sqlite') },

@@ -14,10 +14,10 @@ test('SIGKILL mid-batch, restart: nothing lost, nothing doubled', async () => {
   const em = await startEmulators();
   const tmp = tempDir();
   const raw = {
-    stores: [{ id: 1, name: 'S', kind: 'wholesale', emails: { orderConfirmationTo: 'both' }, plugins: [{ name: 'klaviyo', esp: 'klaviyo', apiKey: 'klaviyo-test-key', baseUrl: em.klaviyo.url }] }],
+    stores: [{ id: 1, name: 'S', kind: 'wholesale', emails: { orderConfirmationTo: 'both' }, plugins: [{ name: 'klaviyo', esp: 'klaviyo', apiKey: 'klaviyo-test-key', baseUrl: em.klaviyo.url, emails: { refund: false } }] }],
     storage: { sqlitePath: path.join(tmp.dir, 'bridge.sqlite') },
     // 100 a second, so the kill lands in the middle; short leases, so the restarted worker takes over quickly.
-    delivery: { timeoutMs: 2_000, leaseMs: 2_500, pollMs: 50, retry: { baseMs: 50, factor: 2, capMs: 200 }, limits: { esp: { klaviyo: { rates: [{ limit: 100, intervalMs: 1_000 }] } } } },
+    delivery: { timeoutMs: 2_000, leaseMs: 2_500, pollMs: 50, retry: { baseMs: 50, factor: 2, capMs: 200 }, limits: { default: { attemptTimeoutMs: 2_000 }, esp: { klaviyo: { rates: [{ limit: 100, intervalMs: 1_000 }] } } } },
   };
   const configFile = path.join(tmp.dir, 'config.yaml');
   writeFileSync(configFile, stringify(raw));

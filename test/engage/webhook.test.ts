@@ -39,8 +39,10 @@ test('signed webhooks → Engage: contacts, receipts for Members, redeems exactl
         ],
       },
     ],
+    // The emails no plugin here has (wholesale refunds, DTC "account created") fall back; this test is not about them.
+    smtp: { host: '127.0.0.1', port: 9 },
     storage: { sqlitePath: `${tmp.dir}/bridge.sqlite` },
-    delivery: { timeoutMs: 2_000, retry: { baseMs: 50, factor: 2, capMs: 400 }, pollMs: 20, leaseMs: 10_000 },
+    delivery: { timeoutMs: 2_000, retry: { baseMs: 50, factor: 2, capMs: 400 }, pollMs: 20, leaseMs: 10_000, limits: { default: { attemptTimeoutMs: 8_000 } } },
     server: { host: '127.0.0.1', port: 0, webhookSecrets: [SECRET], adminToken: 'admin-token' },
     centra: { url: `${centra.url}/graphql`, token: 'centra-test-token' },
   });

@@ -30,7 +30,9 @@ test('with a slow store, everything that arrives during a commit goes into the n
   const store = recordingStore(30);
   const gc = createGroupCommit({ commit: store.commit });
   const first = gc.append([1]);
-  await new Promise((r) => setTimeout(r, 5)); // the first commit is running now
+  // The first commit starts on the next check phase; a timer could come first on a busy machine.
+  await new Promise((r) => setImmediate(r));
+  assert.equal(gc.waiting, 0, 'the first commit is running now');
   const later: Promise<number[]>[] = [];
   for (let i = 2; i <= 6; i++) {
     later.push(gc.append([i]));

@@ -85,6 +85,7 @@ test('storage.synchronous: full reaches the connection to the file; an unknown l
   const { startService } = await import('../../src/server/service.ts');
   const base = {
     stores: [{ id: 1, name: 'Showroom', kind: 'wholesale', plugins: [] }],
+    smtp: { host: '127.0.0.1', port: 9 },
     server: { host: '127.0.0.1', port: 0, webhookSecrets: ['s'], adminToken: 'a' },
     centra: { url: 'http://127.0.0.1:9/graphql', token: 't' },
   };

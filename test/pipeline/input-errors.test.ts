@@ -99,7 +99,7 @@ test('--help lists the commands', () => {
 
 test('check-config names the store and warns when the PostgreSQL URL variable is not set', () => {
   const cfg = path.join(dir, 'pg.yaml');
-  writeFileSync(cfg, 'stores:\n  - id: 1\n    name: Showroom\n    kind: wholesale\n    plugins: []\nstorage:\n  kind: postgres\n  postgres:\n    url: { env: BRIDGE_TEST_PG_URL }\n    schema: bridge_a\n');
+  writeFileSync(cfg, 'stores:\n  - id: 1\n    name: Showroom\n    kind: wholesale\n    plugins: []\nsmtp: { host: 127.0.0.1 }\nstorage:\n  kind: postgres\n  postgres:\n    url: { env: BRIDGE_TEST_PG_URL }\n    schema: bridge_a\n');
   const unset = spawnSync(process.execPath, [path.join(ROOT, 'bin/esp-bridge.js'), 'check-config', cfg], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BRIDGE_TEST_PG_URL: '' } });
   assert.equal(unset.status, 0, unset.stderr);
   assert.match(unset.stdout, /storage: PostgreSQL, schema bridge_a, URL \$BRIDGE_TEST_PG_URL/);

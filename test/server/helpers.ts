@@ -1,6 +1,6 @@
 // Starts the whole service in-process against the Centra emulator and the ESP emulators.
 import { Writable } from 'node:stream';
-import { startCentraEmulator, startKlaviyoEmulator, startRuleEmulator, generateDataset, type Dataset, type EmulatorHandle, type CentraState } from '../../sandbox/index.ts';
+import { startCentraEmulator, startKlaviyoEmulator, startRuleEmulator, startSmtpEmulator, generateDataset, type Dataset, type EmulatorHandle, type CentraState, type SmtpEmulatorHandle } from '../../sandbox/index.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { startService, type RunningService, type StartServiceOptions } from '../../src/server/service.ts';
@@ -27,6 +27,8 @@ export interface Harness {
   centra: EmulatorHandle<CentraState>;
   klaviyo: Awaited<ReturnType<typeof startKlaviyoEmulator>>;
   rule: Awaited<ReturnType<typeof startRuleEmulator>>;
+  /** Receives the fallback emails (what neither plugin has: wholesale refunds, Rule's missing DTC emails). */
+  smtp: SmtpEmulatorHandle;
   dataset: Dataset;
   service: RunningService;
   config: Config;
@@ -35,9 +37,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Store 1 (Centra emulator's wholesale store) → Klaviyo emulator; store 2 (DTC) → Rule emulator. */
+/** Store 1 (Centra emulator's wholesale store) → Klaviyo emulator; store 2 (DTC) → Rule emulator; the rest → the SMTP emulator. */
 export function harnessConfig(
-  urls: { centra: string; klaviyo: string; rule: string },
+  urls: { centra: string; klaviyo: string; rule: string; smtpPort: number },
   dir: string,
   centra: Record<string, unknown> = {},
   server: Record<string, unknown> = {},
@@ -57,8 +59,9 @@ export function harnessConfig(
         plugins: [{ name: 'rule-dtc', esp: 'rule', apiKey: 'rule-test-key', baseUrl: urls.rule }],
       },
     ],
+    smtp: { host: '127.0.0.1', port: urls.smtpPort },
     storage: { sqlitePath: `${dir}/bridge.sqlite`, ...storage },
-    delivery: { timeoutMs: 2_000, retry: { baseMs: 50, factor: 2, capMs: 400 }, pollMs: 20, leaseMs: 10_000 },
+    delivery: { timeoutMs: 2_000, retry: { baseMs: 50, factor: 2, capMs: 400 }, pollMs: 20, leaseMs: 10_000, limits: { default: { attemptTimeoutMs: 8_000 } } },
     server: { host: '127.0.0.1', port: 0, webhookSecrets: [SECRET, OLD_SECRET], adminToken: ADMIN, maxBodyBytes: 64 * 1024, ...server },
     centra: { url: `${urls.centra}/graphql`, token: 'centra-test-token', timeoutMs: 5_000, ...centra },
   });
@@ -68,9 +71,9 @@ export async function startHarness(
   opts: { orders?: number; centra?: Record<string, unknown>; server?: Record<string, unknown>; storage?: Record<string, unknown>; service?: StartServiceOptions } = {},
 ): Promise<Harness> {
   const dataset = generateDataset({ seed: 7, orders: opts.orders ?? 40 });
-  const [centra, klaviyo, rule] = await Promise.all([startCentraEmulator({ dataset }), startKlaviyoEmulator(), startRuleEmulator()]);
+  const [centra, klaviyo, rule, smtp] = await Promise.all([startCentraEmulator({ dataset }), startKlaviyoEmulator(), startRuleEmulator(), startSmtpEmulator()]);
   const tmp = tempDir();
-  const config = harnessConfig({ centra: centra.url, klaviyo: klaviyo.url, rule: rule.url }, tmp.dir, opts.centra, opts.server, opts.storage);
+  const config = harnessConfig({ centra: centra.url, klaviyo: klaviyo.url, rule: rule.url, smtpPort: smtp.port }, tmp.dir, opts.centra, opts.server, opts.storage);
   const logs = new LogCapture();
   const service = await startService(config, {
     logDestination: logs,
@@ -79,11 +82,11 @@ export async function startHarness(
     ...opts.service,
   });
   return {
-    centra, klaviyo, rule, dataset, service, config, logs,
+    centra, klaviyo, rule, smtp, dataset, service, config, logs,
     auth: { authorization: `Bearer ${ADMIN}` },
     async close() {
       await service.close();
-      await Promise.all([centra.close(), klaviyo.close(), rule.close()]);
+      await Promise.all([centra.close(), klaviyo.close(), rule.close(), smtp.close()]);
       tmp.remove();
     },
   };
@@ -110,7 +113,7 @@ export async function inboxRows(h: Harness): Promise<number> {
   return c.pending + c.retry + c.processed + c.failed;
 }
 
-/** Deliveries to the ESP emulators not yet delivered nor dead (fallback smtp has no server here). */
+/** Deliveries to the ESP emulators not yet delivered nor dead (the fallback's excluded: the tests are about the ESPs). */
 export async function espBacklog(h: Harness): Promise<number> {
   const counts = await h.service.bridge.outbox.countsByStateAndEsp();
   return counts.filter((c) => c.esp !== 'smtp' && c.status !== 'delivered' && c.status !== 'dead').reduce((n, c) => n + c.count, 0);

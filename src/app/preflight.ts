@@ -1,0 +1,88 @@
+// What a configuration must get right before the service or a worker may run on it, beyond its
+// schema: every secret it names is set, the fallback can send what reaches it, and no attempt can
+// outlive its lease. `check-config` prints the same findings; `serve` and `worker` refuse to start on an error.
+import type { Config } from '../config/schema.ts';
+import { limitsForLane } from '../delivery/rate-limiter.ts';
+import { laneKey } from '../delivery/outbox.ts';
+import { FALLBACK, deliveryDefaults, espModuleFor } from '../esp/modules.ts';
+import { fallbackRoutes } from '../routing/fallback-reach.ts';
+
+export interface Findings {
+  /** The config cannot run as it is: refused at start-up, exit 1 from check-config. */
+  errors: string[];
+  /** Works, but probably not as meant. */
+  warnings: string[];
+  /** Secrets named by environment variable that this environment does not set (errors at start-up). */
+  missingSecrets: { path: string; env: string }[];
+}
+
+/** Every `{ env: NAME }` in the config, with where it is (secretRefSchema's only object shape). */
+export function secretRefsOf(value: unknown, at = ''): { path: string; env: string }[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => secretRefsOf(v, `${at}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  const keys = Object.keys(value);
+  if (keys.length === 1 && keys[0] === 'env' && typeof (value as { env: unknown }).env === 'string') return [{ path: at, env: (value as { env: string }).env }];
+  return keys.flatMap((k) => secretRefsOf((value as Record<string, unknown>)[k], at ? `${at}.${k}` : k));
+}
+
+function fallbackFindings(config: Config): string[] {
+  if (config.smtp) return [];
+  const out: string[] = [];
+  for (const store of config.stores) {
+    const routes = fallbackRoutes(store);
+    if (!routes.length) continue;
+    const shown = routes.slice(0, 4).map((r) => `${r.emailType} to the ${r.recipient.replace('_', ' ')} ${r.when}`);
+    const more = routes.length > 4 ? `, and ${routes.length - 4} more` : '';
+    out.push(
+      `store ${store.id} "${store.name}": ${shown.join('; ')}${more} would go to the fallback (the bridge's own SMTP emails), and there is no smtp: section, so they would wait for ever. ` +
+        'Add smtp: (docs/config.md), or a plugin without restrictions that takes them (a plugin\'s emails: { <type>: false } turns one off).',
+    );
+  }
+  return out;
+}
+
+function leaseFindings(config: Config): { errors: string[]; warnings: string[] } {
+  const d = config.delivery;
+  const defaults = deliveryDefaults().limits;
+  const lanes = [...config.stores.flatMap((s) => s.plugins.map((p) => ({ esp: espModuleFor(p).name, plugin: p.name }))), { esp: FALLBACK.name, plugin: 'fallback' }];
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  for (const { esp, plugin } of lanes) {
+    const lane = laneKey(esp, plugin);
+    const { attemptTimeoutMs } = limitsForLane(d.limits, esp, lane, defaults);
+    if (attemptTimeoutMs >= d.leaseMs) {
+      errors.push(`lane ${lane}: attemptTimeoutMs ${attemptTimeoutMs} is not below delivery.leaseMs ${d.leaseMs}: a slow send could be sent again by another worker (docs/delivery.md, "Leases")`);
+    } else if (d.timeoutMs > attemptTimeoutMs) {
+      warnings.push(`lane ${lane}: delivery.timeoutMs ${d.timeoutMs} is above its attemptTimeoutMs ${attemptTimeoutMs}; the engine aborts first, and counts it as ambiguous`);
+    }
+  }
+  if (config.centra && config.centra.timeoutMs >= 60_000) {
+    warnings.push(`centra.timeoutMs ${config.centra.timeoutMs} is not below the inbox's 60 s claim: with PostgreSQL, another process may fetch the same event meanwhile`);
+  }
+  return { errors, warnings };
+}
+
+/** The secrets a config uses (the PostgreSQL URL only with `kind: postgres`). */
+function usedSecrets(config: Config): { path: string; env: string }[] {
+  const { storage, ...rest } = config;
+  return [...secretRefsOf(rest), ...(storage.kind === 'postgres' ? secretRefsOf(storage.postgres.url, 'storage.postgres.url') : [])];
+}
+
+export function checkConfig(config: Config, env: NodeJS.ProcessEnv = process.env): Findings {
+  const lease = leaseFindings(config);
+  return {
+    errors: [...fallbackFindings(config), ...lease.errors],
+    warnings: lease.warnings,
+    missingSecrets: usedSecrets(config).filter((s) => !env[s.env]),
+  };
+}
+
+/**
+ * The findings that stop a process from starting, one line each. A worker only sends, so it needs
+ * neither the HTTP server's secrets nor Centra's.
+ */
+export function startupProblems(config: Config, role: 'serve' | 'worker', env: NodeJS.ProcessEnv = process.env): string[] {
+  const f = checkConfig(config, env);
+  const missing = f.missingSecrets.filter((s) => role === 'serve' || !/^(server|centra)\b/.test(s.path));
+  return [...f.errors, ...missing.map((s) => `${s.path}: environment variable ${s.env} is not set`)];
+}
