@@ -87,7 +87,8 @@ function demoConfig(urls: { centra: string; klaviyo: string; rule: string; voyad
     ],
     smtp: { host: '127.0.0.1', port: urls.smtpPort, secure: false },
     storage: { sqlitePath: path.join(dir, 'bridge.sqlite') },
-    delivery: { timeoutMs: 2_000, pollMs: 50, retry: { baseMs: 200, factor: 2, capMs: 2_000 } },
+    // The default 10 s per call: on a busy machine a 2 s timeout fired, and an ambiguous Voyado timeout is a dead letter by design.
+    delivery: { pollMs: 50, retry: { baseMs: 200, factor: 2, capMs: 2_000 } },
     server: { port: 0, host: '127.0.0.1', webhookSecrets: [WEBHOOK_SECRET], adminToken: ADMIN_TOKEN },
     centra: { url: `${urls.centra}/graphql`, token: DEFAULT_CENTRA_TOKEN, mode: 'webhook', timeoutMs: 5_000 },
   };
