@@ -8,7 +8,7 @@ import type { SkippedEmail, Transport } from '../delivery/types.ts';
 import { createWorker, type Worker, type WorkerLogger } from '../delivery/worker.ts';
 import { redactRequest } from '../delivery/redact.ts';
 import { ESP_MODULES, FALLBACK, deliveryDefaults, secretPathsOf } from '../esp/modules.ts';
-import type { EngageContactMap } from '../storage/contacts.ts';
+import type { ContactLinks } from '../storage/contacts.ts';
 import { planEvent } from '../pipeline/plan.ts';
 import { eventKeyOf } from '../ingest/event-key.ts';
 import type { EventSink, SubmitResult } from '../ingest/ports.ts';
@@ -48,14 +48,14 @@ function pluginByName(config: Config, esp: string, name: string): PluginConfig {
 }
 
 /** One transport per ESP module (and the fallback's when `smtp:` is set); a plugin's settings and secrets are looked up by name at send time. */
-export function createTransports(config: Config, extras: { engageContacts?: EngageContactMap | null } = {}): Transport[] {
+export function createTransports(config: Config, extras: { contacts?: ContactLinks | null } = {}): Transport[] {
   const secret = (ref: SecretRef) => resolveSecret(ref);
   const transports = ESP_MODULES.map((m) =>
     m.createTransport({
       settings: (name) => pluginByName(config, m.name, name),
       secret,
       timeoutMs: config.delivery.timeoutMs,
-      storage: { contacts: extras.engageContacts ?? null },
+      storage: { contacts: extras.contacts ?? null },
     }),
   );
   if (config.smtp) transports.push(FALLBACK.createTransport(config.smtp, secret));
@@ -67,10 +67,9 @@ export function openBridge(config: Config, options: BridgeOptions = {}): Bridge 
   const storage = options.storage ?? openStorage(config.storage, { sqlitePath: options.sqlitePath, env: options.env });
   const store = storage.deliveries;
   const outbox = createOutbox(store, { redact: (d) => redactRequest(d.request, secretPathsOf(d.esp)) });
-  const engageContacts = storage.contacts;
   const d = config.delivery;
   const espDefaults = deliveryDefaults();
-  const transports = createTransports(config, { engageContacts });
+  const transports = createTransports(config, { contacts: storage.contacts });
   const worker = createWorker({
     store,
     transports: options.wrapTransport ? transports.map(options.wrapTransport) : transports,

@@ -20,7 +20,7 @@ import {
 } from '../../sandbox/index.ts';
 import { createCentraClient } from '../centra/graphql-client.ts';
 import { parseConfig } from '../config/load.ts';
-import { CHANNEL_NAMES } from '../esp/modules.ts';
+import { CHANNEL_NAMES, SYNC_KINDS } from '../esp/modules.ts';
 import { startService } from '../server/service.ts';
 
 export interface DemoOptions {
@@ -217,7 +217,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const inbox = await service.inbox.counts();
     write('');
     write(`Events in: ${timeline.length} (${sender.stats.batches} signed webhook calls, ${timeline.filter((e) => e.channel === 'direct').length} direct events); inbox: ${JSON.stringify(inbox)}`);
-    const syncOps = (await service.storage.deliveries.countsByEmailType()).filter((c) => c.emailType.startsWith('engage_')).reduce((n, c) => n + c.count, 0);
+    const syncOps = (await service.storage.deliveries.countsByEmailType()).filter((c) => SYNC_KINDS.includes(c.emailType)).reduce((n, c) => n + c.count, 0);
     write(`Deliveries: Klaviyo ${deliveries.klaviyo}, Rule ${deliveries.rule}, Voyado ${deliveries.voyado} (${deliveries.voyado - syncOps} emails, ${syncOps} Engage contact / receipt / redeem operations), SMTP fallback ${deliveries.smtp}`);
     write(`  delivered ${delivered}, dead letters ${dead}, retried ${retried} (Klaviyo answered 503 ${klaviyo.state.counters.faultsInjected} times, Rule 429 ${rule.state.counters.faultsInjected} times)`);
     write(`  emulators accepted: Klaviyo ${klaviyo.state.events.length} events, Rule ${rule.state.subscribers.length} subscribers, Voyado ${v.orders.length} orders + ${v.triggers.length} triggers, SMTP ${smtp.messages.length} emails`);

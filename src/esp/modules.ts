@@ -33,7 +33,7 @@ export const ESP_NAMES: readonly string[] = ESP_MODULES.map((m) => m.name);
 /** Every channel a delivery can go through: the ESPs and the fallback. */
 export const CHANNEL_NAMES: readonly string[] = [...ESP_NAMES, FALLBACK.name];
 
-/** Delivery kinds that are not emails (e.g. Engage sync), over all ESPs. */
+/** Delivery kinds that are not emails (the ESPs' sync operations), over all ESPs. */
 export const SYNC_KINDS: readonly string[] = ESP_MODULES.flatMap((m) => m.syncKinds ?? []);
 
 const byName = new Map<string, EspModule>(ESP_MODULES.map((m) => [m.name, m]));

@@ -2,16 +2,18 @@
 // an EspModule, plus one line in src/esp/registry.ts. Everything else (the config's plugin union,
 // the ESP names, the transports, retry and rate-limit defaults, redaction) is derived from the
 // registry, so nothing outside the ESP's folder knows its name or its field names.
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodType } from 'zod';
 import type { EmailType, Recipient } from '../emails/catalog.ts';
 import type { EmailIntent } from '../emails/intent.ts';
-import type { OutgoingRequest, Transport } from '../delivery/types.ts';
+import type { OutgoingRequest, PlannedDelivery, Transport } from '../delivery/types.ts';
 import type { EspRetrySettings } from '../delivery/retry-policy.ts';
 import type { LaneLimits } from '../delivery/rate-limiter.ts';
 import type { SecretPaths } from '../delivery/redact.ts';
+import type { CommerceEvent } from '../domain/event.ts';
 import type { StoreKind } from '../domain/types.ts';
 import type { SecretRef } from '../config/secret.ts';
-import type { EngageContactMap } from '../storage/contacts.ts';
+import type { ContactLinks } from '../storage/contacts.ts';
 import type { PluginSettings } from './common-settings.ts';
 
 /** What a mapper may read of its store (a narrow view: mappers never see other plugins). */
@@ -40,7 +42,23 @@ export interface TransportDeps<Settings> {
   /** Per request. */
   timeoutMs: number;
   /** The store's ports an ESP may keep state in (null where the store has none). */
-  storage: { contacts: EngageContactMap | null };
+  storage: { contacts: ContactLinks | null };
+}
+
+/** What the bridge hands a module to build the HTTP routes it serves. */
+export interface RouteDeps<Settings> {
+  /** This ESP's configured plugins with their store, in config order. */
+  plugins: readonly { store: StoreContext; settings: Settings }[];
+  /** Resolves a secret reference at request time. */
+  secret(ref: SecretRef): string;
+  /** Per outgoing request. */
+  timeoutMs: number;
+  /** The store's ports (null where the store has none). */
+  storage: { contacts: ContactLinks | null };
+  /** A Centra customer's email, from the source's snapshot (null when unknown). */
+  customerEmail(customerId: number): Promise<string | null>;
+  /** The service's admin token, for a route that accepts it where its own token is not configured. */
+  adminToken: string;
 }
 
 /** How deliveries of this ESP are retried and paced unless the config says otherwise. */
@@ -63,10 +81,18 @@ export interface EspModule<Name extends string = string, Settings extends Plugin
   readonly delivery: EspDeliveryDefaults;
   /** Where secrets sit in its stored requests: redacted there (and only there) before anything is stored. */
   readonly secrets: SecretPaths;
-  /** Delivery kinds other than emails that this ESP plans (e.g. Engage sync), for listings and filters. */
+  /** Delivery kinds other than emails that this ESP plans (its sync), for listings and filters. */
   readonly syncKinds?: readonly string[];
   /** What a template in the ESP reads of one of its requests, for the marketers' field catalog (default: the body). */
   templateFields?(request: OutgoingRequest): unknown;
+  /**
+   * Pure: the sync operations (kinds of `syncKinds`) an event causes, beside its emails. Called by
+   * the pipeline for the plugin that routing reaches with the event's routing facts; the module
+   * only plans.
+   */
+  planSync?(event: CommerceEvent, settings: Settings, store: StoreContext): PlannedDelivery[];
+  /** HTTP routes this ESP serves (registered by the server at the root, outside the admin scope: each route does its own auth). */
+  routes?(deps: RouteDeps<Settings>): FastifyPluginAsync;
 }
 
 /** The settings type of a module. */

@@ -2,13 +2,20 @@
 // Pure: no network, no store; `esp-bridge preview` prints exactly this.
 import type { CentraEvent } from '../centra/event-schema.ts';
 import { toCommerceEvent } from '../centra/to-commerce-event.ts';
-import type { Config } from '../config/schema.ts';
+import type { Config, StoreConfig } from '../config/schema.ts';
 import { storeById } from '../config/load.ts';
 import type { Plan, PlannedDelivery } from '../delivery/types.ts';
 import { decideEmails } from '../emails/decide.ts';
 import { FALLBACK, espModuleFor } from '../esp/modules.ts';
-import { selectPlugin } from '../routing/select-plugin.ts';
-import { planEngageSync } from '../engage/plan.ts';
+import type { CommerceEvent } from '../domain/event.ts';
+import { pluginReached, selectPlugin } from '../routing/select-plugin.ts';
+
+/** An ESP's sync beside the emails: planned by the module of the plugin routing reaches with the event's facts. */
+export function planSync(event: CommerceEvent, store: StoreConfig): PlannedDelivery[] {
+  const plugin = pluginReached(store, event.routing);
+  if (!plugin) return [];
+  return espModuleFor(plugin).planSync?.(event, plugin, store) ?? [];
+}
 
 export function planEvent(centraEvent: CentraEvent, config: Config): Plan {
   // The one conversion from Centra's vocabulary: every stage below reads only the domain.
@@ -28,6 +35,6 @@ export function planEvent(centraEvent: CentraEvent, config: Config): Plan {
       deliveries.push({ ...common, plugin: 'fallback', esp: FALLBACK.name, request: FALLBACK.buildEmail(intent, store, route.language) });
     }
   }
-  deliveries.push(...planEngageSync(event, store));
+  deliveries.push(...planSync(event, store));
   return { deliveries, skipped };
 }

@@ -40,6 +40,11 @@ export function resolveLanguage(source: 'store' | 'delivery_country' | 'site', f
   return store.language;
 }
 
+/** The plugin routing reaches for facts that are not an email (an ESP's sync): the first whose restrictions match. */
+export function pluginReached(store: StoreConfig, facts: RoutingFacts): PluginConfig | null {
+  return store.plugins.find((p) => restrictionsMatch(p.restrictions, facts, store.language)) ?? null;
+}
+
 export function selectPlugin(intent: EmailIntent, store: StoreConfig): Route {
   const passed: string[] = [];
   for (const plugin of store.plugins) {

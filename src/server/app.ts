@@ -11,14 +11,14 @@ import { describeIssues } from '../config/errors.ts';
 import { replayDelivery } from '../delivery/outbox.ts';
 import { receiveDirectEvent, receiveWebhookCall } from '../ingest/receive.ts';
 import { EMAIL_TYPES } from '../emails/catalog.ts';
-import { CHANNEL_NAMES, SYNC_KINDS } from '../esp/modules.ts';
+import { resolveSecret } from '../config/secret.ts';
+import { CHANNEL_NAMES, ESP_MODULES, SYNC_KINDS } from '../esp/modules.ts';
 import { DELIVERY_STATUSES } from '../storage/deliveries.ts';
 import { INBOX_STATUSES, type InboxStore } from '../storage/inbox.ts';
 import type { Ingest } from '../ingest/ingest.ts';
 import { sendManualEmail } from '../ingest/manual.ts';
 import type { Processor } from '../ingest/processor.ts';
 import type { Logger } from '../log.ts';
-import { promotionsRoute } from '../engage/promotions-route.ts';
 import { fail, kindOfStatus, ok, resultOfError, send, type ApiResult } from './errors.ts';
 import type { ServiceMetrics } from './metrics.ts';
 
@@ -158,13 +158,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.header('content-type', metrics.registry.contentType).send(text);
   });
 
-  // --- Engage promotions for the storefront, behind its own token (src/engage/promotions-route.ts, docs/engage.md).
-  await app.register(promotionsRoute, {
-    config: bridge.config,
-    contacts: bridge.storage.contacts,
-    adminToken: deps.adminToken,
-    customerEmail: async (id) => (await centra.fetchSnapshot({ type: 'customer', id }))?.email ?? null,
-  });
+  // --- Routes the ESP modules serve (e.g. a storefront's promotions), each behind its own auth.
+  for (const m of ESP_MODULES) {
+    if (!m.routes) continue;
+    const plugins = bridge.config.stores.flatMap((store) => store.plugins.filter((p) => p.esp === m.name).map((settings) => ({ store, settings })));
+    await app.register(
+      m.routes({
+        plugins,
+        secret: (ref) => resolveSecret(ref),
+        timeoutMs: bridge.config.delivery.timeoutMs,
+        storage: { contacts: bridge.storage.contacts },
+        customerEmail: async (id) => (await centra.fetchSnapshot({ type: 'customer', id }))?.email ?? null,
+        adminToken: deps.adminToken,
+      }),
+    );
+  }
 
   // --- Everything under /api: bearer admin token.
   await app.register(async (api) => {

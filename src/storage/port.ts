@@ -1,13 +1,13 @@
-// The whole store, opened once (src/storage/open.ts): the outbox, the inbox and the Engage
-// contact map on one SQLite file or one PostgreSQL pool. Whoever opened it closes it.
-import type { EngageContactMap } from './contacts.ts';
+// The whole store, opened once (src/storage/open.ts): the outbox, the inbox and the ESPs'
+// contact links on one SQLite file or one PostgreSQL pool. Whoever opened it closes it.
+import type { ContactLinks } from './contacts.ts';
 import type { DeliveryStore } from './deliveries.ts';
 import type { InboxStore } from './inbox.ts';
 
 export interface Storage {
   readonly deliveries: DeliveryStore;
   readonly inbox: InboxStore;
-  readonly contacts: EngageContactMap;
+  readonly contacts: ContactLinks;
   /** Where the store lives, for log lines and summaries (never a URL: it may hold a password). */
   describe(): string;
   /** Writes what waits (the deliveries' group commit), then closes the connection or pool. Once. */

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseEvent } from '../../src/centra/parse-event.ts';
 import { toCommerceEvent } from '../../src/centra/to-commerce-event.ts';
-import { customerEvent, returnEvent, shipmentEvent } from '../engage/fixtures.ts';
+import { customerEvent, returnEvent, shipmentEvent } from '../esp/voyado/engage/fixtures.ts';
 import { rawEventAt } from '../helpers/golden.ts';
 
 const withAction = (file: string, action: string) => parseEvent({ ...rawEventAt(file), action });

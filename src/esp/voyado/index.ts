@@ -1,6 +1,9 @@
-// Voyado Engage as an ESP module: settings, mapping (plugin.ts, payload.ts), transport, the Engage
-// sync kinds, defaults.
+// Voyado Engage as an ESP module: settings, mapping (plugin.ts, payload.ts), transport, and the
+// Engage DTC sync (engage/: its planner, its delivery kinds, the storefront's promotions route).
 import type { EspModule } from '../plugin.ts';
+import { planSync } from './engage/plan.ts';
+import { promotionsRoute } from './engage/promotions-route.ts';
+import { SYNC_KINDS } from './engage/send.ts';
 import { buildRequest, triggerName, voyadoSettingsSchema, type VoyadoSettings } from './plugin.ts';
 import { createVoyadoTransport } from './transport.ts';
 
@@ -25,5 +28,7 @@ export const voyadoEsp: EspModule<'voyado', VoyadoSettings> = {
     limits: { rates: [{ limit: 50, intervalMs: 1_000 }] },
   },
   secrets: { headers: ['apikey'] },
-  syncKinds: ['engage_contact', 'engage_receipt', 'engage_redeem'],
+  syncKinds: SYNC_KINDS,
+  planSync,
+  routes: promotionsRoute,
 };

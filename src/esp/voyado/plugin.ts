@@ -5,16 +5,14 @@ import type { EmailType, Recipient } from '../../emails/catalog.ts';
 import type { EmailIntent } from '../../emails/intent.ts';
 import type { OutgoingRequest } from '../../delivery/types.ts';
 import type { Order, StoreKind } from '../../domain/types.ts';
-import { REDACTED } from '../../config/secret.ts';
 import { commonPluginFields } from '../common-settings.ts';
 import { DEFAULT_INVOICE_MESSAGE } from '../../emails/invoice-message.ts';
 import { shipmentShippingTax } from '../../emails/shipping.ts';
 import { toggledName, type MapContext } from '../plugin.ts';
 import * as P from './payload.ts';
-import { engageSettingsSchema } from '../../engage/settings.ts';
-import { ensureContactDirective } from '../../engage/contact-type.ts';
-
-export const USER_AGENT = 'centra-esp-bridge/0.1';
+import { baseUrlOf, storedHeaders } from './api.ts';
+import { engageSettingsSchema } from './engage/settings.ts';
+import { ensureContactDirective } from './engage/contact-type.ts';
 
 export const voyadoSettingsSchema = z
   .object({
@@ -30,7 +28,7 @@ export const voyadoSettingsSchema = z
     deliveryType: z.string().default('ship from warehouse'),
     /** Contact type given to contacts the bridge has to create before a custom trigger. */
     newContactType: z.string().default('Member'),
-    /** Voyado Engage DTC sync (contacts, receipts, promotions): off unless configured (src/engage/, docs/engage.md). */
+    /** Voyado Engage DTC sync (contacts, receipts, promotions): off unless configured (engage/, docs/engage.md). */
     engage: engageSettingsSchema,
   })
   .strict();
@@ -115,11 +113,11 @@ function body(intent: EmailIntent, name: string, s: VoyadoSettings, ctx: MapCont
 export function buildRequest(intent: EmailIntent, s: VoyadoSettings, ctx: MapContext): OutgoingRequest {
   const name = triggerName(intent.emailType, intent.recipient, intent.storeKind, s);
   if (!name) throw new Error(`Voyado plugin ${s.name} has nothing for ${intent.emailType}`);
-  const base = s.baseUrl ?? 'https://tenant.voyado.com';
+  const base = baseUrlOf(s);
   const url = isOrderEmail(intent.emailType)
     ? `${base}/api/v2/orders`
     : `${base}/api/v2/automation/customTriggers/${encodeURIComponent(name)}/triggerByContactId/{contactId}`;
-  const headers: Record<string, string> = { apikey: REDACTED, 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': USER_AGENT };
+  const headers = storedHeaders();
   // Engage DTC: the transport makes sure the recipient exists as a contact before the order call (docs/engage.md).
   const ensure = isOrderEmail(intent.emailType) ? ensureContactDirective(intent, s, storeExternalId) : null;
   if (ensure) Object.assign(headers, ensure);

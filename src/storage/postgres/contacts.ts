@@ -1,9 +1,9 @@
-// The Engage contact map in PostgreSQL (table engage_contacts of migration 1), on the store's pool.
-import { normalEmail, type EngageContactMap } from '../contacts.ts';
+// Contact links in PostgreSQL (table engage_contacts of migration 1: the name stays, see ../contacts.ts), on the store's pool.
+import { normalEmail, type ContactLinks } from '../contacts.ts';
 import { toLink, type ContactRow } from '../rows.ts';
 import type { PostgresHandle } from './connect.ts';
 
-export function postgresContactMap(handle: PostgresHandle): EngageContactMap {
+export function postgresContactLinks(handle: PostgresHandle): ContactLinks {
   const query = async (sql: string, params: unknown[]) => (await handle.query<ContactRow>(sql, params)).rows;
   return {
     async byCustomer(plugin, customerId) {

@@ -2,7 +2,7 @@
 // (src/storage/postgres/connect.ts migrates it on first use).
 import type { Storage } from '../port.ts';
 import { connectPostgres, type PostgresHandle, type PostgresOptions } from './connect.ts';
-import { postgresContactMap } from './contacts.ts';
+import { postgresContactLinks } from './contacts.ts';
 import { openPostgresDeliveries, type PostgresDeliveryStore } from './deliveries.ts';
 import { openPostgresInbox, type PostgresInboxOptions } from './inbox.ts';
 
@@ -20,7 +20,7 @@ export function openPostgresStorage(options: PostgresOptions, inbox: PostgresInb
     handle,
     deliveries,
     inbox: openPostgresInbox(handle, inbox),
-    contacts: postgresContactMap(handle),
+    contacts: postgresContactLinks(handle),
     describe: () => `PostgreSQL schema ${handle.schema}`,
     close() {
       closing ??= (async () => {

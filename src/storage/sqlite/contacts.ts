@@ -1,9 +1,9 @@
-// The Engage contact map in the embedded SQLite file (migration 3: table engage_contacts).
+// Contact links in the embedded SQLite file (table engage_contacts of migration 3: the name stays, see ../contacts.ts).
 import type Database from 'better-sqlite3';
-import { normalEmail, type EngageContactMap } from '../contacts.ts';
+import { normalEmail, type ContactLinks } from '../contacts.ts';
 import { toLink, type ContactRow } from '../rows.ts';
 
-export function sqliteContactMap(db: Database.Database): EngageContactMap {
+export function sqliteContactLinks(db: Database.Database): ContactLinks {
   const one = db.prepare('SELECT * FROM engage_contacts WHERE plugin = ? AND customer_id = ?');
   const upsert = db.prepare(`
     INSERT INTO engage_contacts (plugin, customer_id, email, contact_id, contact_type, updated_at) VALUES (?, ?, ?, ?, ?, ?)

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Storage } from '../port.ts';
-import { sqliteContactMap } from './contacts.ts';
+import { sqliteContactLinks } from './contacts.ts';
 import { openSqliteDeliveries, type SqliteDeliveryStore } from './deliveries.ts';
 import { openSqliteInbox } from './inbox.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -41,7 +41,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     db,
     deliveries,
     inbox: openSqliteInbox(db),
-    contacts: sqliteContactMap(db),
+    contacts: sqliteContactLinks(db),
     describe: () => file,
     close() {
       closing ??= deliveries.flush().finally(() => db.close());

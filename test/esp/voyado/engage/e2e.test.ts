@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startVoyadoEmulator } from '../../sandbox/index.ts';
-import { openBridge, type Bridge } from '../../src/app/bridge.ts';
-import { tempDir } from '../helpers/sandbox.ts';
+import { startVoyadoEmulator } from '../../../../sandbox/index.ts';
+import { openBridge, type Bridge } from '../../../../src/app/bridge.ts';
+import { tempDir } from '../../../helpers/sandbox.ts';
 import { customerEvent, dtcConfig, orderEvent, returnEvent, shipmentEvent, type EngageOptions } from './fixtures.ts';
 
 type Voyado = Awaited<ReturnType<typeof startVoyadoEmulator>>;

@@ -1,7 +1,7 @@
 // Settings of the Voyado Engage DTC sync, part of the Voyado plugin's config (`engage:`).
 // Everything defaults to off, so a config without `engage` behaves as before.
 import { z } from 'zod';
-import { secretRefSchema } from '../config/secret.ts';
+import { secretRefSchema } from '../../../config/secret.ts';
 
 export const SYNC_MODES = ['all', 'registered', 'engage_id', 'off'] as const;
 export type SyncMode = (typeof SYNC_MODES)[number];

@@ -4,12 +4,12 @@
 // others — even when Centra sends every webhook twice. The storefront route answers over HTTP.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWebhookSender, generateDataset, startCentraEmulator, startKlaviyoEmulator, startVoyadoEmulator } from '../../sandbox/index.ts';
-import { toOrder } from '../../src/centra/to-domain.ts';
-import { parseConfig } from '../../src/config/load.ts';
-import { startService } from '../../src/server/service.ts';
-import { PROMOTION_ATTRIBUTE } from '../../src/engage/receipt.ts';
-import { tempDir, waitFor } from '../helpers/sandbox.ts';
+import { createWebhookSender, generateDataset, startCentraEmulator, startKlaviyoEmulator, startVoyadoEmulator } from '../../../../sandbox/index.ts';
+import { toOrder } from '../../../../src/centra/to-domain.ts';
+import { parseConfig } from '../../../../src/config/load.ts';
+import { startService } from '../../../../src/server/service.ts';
+import { PROMOTION_ATTRIBUTE } from '../../../../src/esp/voyado/engage/receipt.ts';
+import { tempDir, waitFor } from '../../../helpers/sandbox.ts';
 
 const SECRET = 'whsec-engage';
 const STOREFRONT = 'storefront-token';

@@ -2,10 +2,10 @@
 // for a registered refund. Pure; money with the shared decimal helpers. Goods are PURCHASE / RETURN
 // rows; shipping and handling are ADJUSTMENT rows, so that totalGrossPrice is the sum of the rows.
 // Returns: quantities negative, prices (row totals) positive, totals and payments negative.
-import { lineTax, lineValue } from '../domain/amounts.ts';
-import { isoWithOffset } from '../domain/dates.ts';
-import { ZERO, includedTax, percentLabel, plainAmount, sum, type Decimal } from '../domain/money.ts';
-import type { Line, Order, Refund } from '../domain/types.ts';
+import { lineTax, lineValue } from '../../../domain/amounts.ts';
+import { isoWithOffset } from '../../../domain/dates.ts';
+import { ZERO, includedTax, percentLabel, plainAmount, sum, type Decimal } from '../../../domain/money.ts';
+import type { Line, Order, Refund } from '../../../domain/types.ts';
 
 type Body = Record<string, unknown>;
 

@@ -1,16 +1,16 @@
-// planEngageSync: which sync operations each event yields, for every mode × registered × Engage id × newsletter.
+// planSync: which sync operations each event yields, for every mode × registered × Engage id × newsletter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CentraEvent } from '../../src/centra/event-schema.ts';
-import { toCommerceEvent } from '../../src/centra/to-commerce-event.ts';
-import type { StoreConfig } from '../../src/config/schema.ts';
-import { planEngageSync } from '../../src/engage/plan.ts';
-import { planEvent } from '../../src/pipeline/plan.ts';
-import { parseDirective } from '../../src/engage/contact-type.ts';
+import type { CentraEvent } from '../../../../src/centra/event-schema.ts';
+import { toCommerceEvent } from '../../../../src/centra/to-commerce-event.ts';
+import type { StoreConfig } from '../../../../src/config/schema.ts';
+import { planSync } from '../../../../src/pipeline/plan.ts';
+import { planEvent } from '../../../../src/pipeline/plan.ts';
+import { parseDirective } from '../../../../src/esp/voyado/engage/contact-type.ts';
 import { customerEvent, dtcConfig, orderEvent, returnEvent, shipmentEvent, type EngageOptions } from './fixtures.ts';
 
 /** The sync a Centra event causes, converted to the domain as the pipeline does. */
-const syncOf = (e: CentraEvent, s: StoreConfig) => planEngageSync(toCommerceEvent(e), s);
+const syncOf = (e: CentraEvent, s: StoreConfig) => planSync(toCommerceEvent(e), s);
 
 const BASE = 'https://tenant.voyado.com';
 const store = (e: EngageOptions) => dtcConfig(BASE, e).stores[0];

@@ -1,10 +1,10 @@
 // DTC events and configs for the Engage tests: the golden Voyado order turned into a DTC order of
 // store 2 with a customer, and shipment / return / customer events around it.
-import { parseEvent } from '../../src/centra/parse-event.ts';
-import type { CentraEvent } from '../../src/centra/event-schema.ts';
-import { parseConfig } from '../../src/config/load.ts';
-import type { Config } from '../../src/config/schema.ts';
-import { rawEventAt } from '../helpers/golden.ts';
+import { parseEvent } from '../../../../src/centra/parse-event.ts';
+import type { CentraEvent } from '../../../../src/centra/event-schema.ts';
+import { parseConfig } from '../../../../src/config/load.ts';
+import type { Config } from '../../../../src/config/schema.ts';
+import { rawEventAt } from '../../../helpers/golden.ts';
 
 export interface CustomerSpec {
   id: number;

@@ -3,25 +3,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Decimal } from '../../src/domain/money.ts';
-import type { CentraEvent } from '../../src/centra/event-schema.ts';
-import { toCommerceEvent } from '../../src/centra/to-commerce-event.ts';
-import type { StoreConfig } from '../../src/config/schema.ts';
-import { planEngageSync } from '../../src/engage/plan.ts';
-import { signedTotal } from '../../src/engage/receipt.ts';
-import { receiptProblem } from '../../sandbox/voyado/server.ts';
-import { toOrder } from '../../src/centra/to-domain.ts';
-import { parseEvent } from '../../src/centra/parse-event.ts';
-import { orderEventArb } from '../helpers/arbitrary-order.ts';
+import { Decimal } from '../../../../src/domain/money.ts';
+import type { CentraEvent } from '../../../../src/centra/event-schema.ts';
+import { toCommerceEvent } from '../../../../src/centra/to-commerce-event.ts';
+import type { StoreConfig } from '../../../../src/config/schema.ts';
+import { planSync } from '../../../../src/pipeline/plan.ts';
+import { signedTotal } from '../../../../src/esp/voyado/engage/receipt.ts';
+import { receiptProblem } from '../../../../sandbox/voyado/server.ts';
+import { toOrder } from '../../../../src/centra/to-domain.ts';
+import { parseEvent } from '../../../../src/centra/parse-event.ts';
+import { orderEventArb } from '../../../helpers/arbitrary-order.ts';
 import { dtcConfig, orderEvent, returnEvent, rawOrder } from './fixtures.ts';
 
 /** The sync a Centra event causes, converted to the domain as the pipeline does. */
-const syncOf = (e: CentraEvent, s: StoreConfig) => planEngageSync(toCommerceEvent(e), s);
+const syncOf = (e: CentraEvent, s: StoreConfig) => planSync(toCommerceEvent(e), s);
 
 const store = dtcConfig('https://tenant.voyado.com', { syncContacts: 'all' }).stores[0];
 const customer = { id: 1, email: 'member@example.com' };
 
-function bodyOf(plan: ReturnType<typeof planEngageSync>): any {
+function bodyOf(plan: ReturnType<typeof planSync>): any {
   assert.equal(plan.length, 1);
   return plan[0].request.body;
 }

@@ -2,9 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
-import { startVoyadoEmulator } from '../../sandbox/index.ts';
-import { memoryContactMap } from '../../src/storage/contacts.ts';
-import { centraVoucherFor, promotionsRoute } from '../../src/engage/promotions-route.ts';
+import { startVoyadoEmulator } from '../../../../sandbox/index.ts';
+import { memoryContactLinks } from '../../../../src/storage/contacts.ts';
+import { resolveSecret } from '../../../../src/config/secret.ts';
+import { centraVoucherFor, promotionsRoute } from '../../../../src/esp/voyado/engage/promotions-route.ts';
+import type { VoyadoSettings } from '../../../../src/esp/voyado/plugin.ts';
 import { dtcConfig } from './fixtures.ts';
 
 test('centraVoucherFor: externalId, then the EXTERNALOFFER code, then promotionId; else the code itself', () => {
@@ -22,7 +24,7 @@ test('GET /api/promotions by email and by customerId (remembered contact, or the
   const app = Fastify();
   try {
     const config = dtcConfig(v.url, { syncContacts: 'all', promotions: { enabled: true, vouchers: { WINTER: 'CENTRA-WINTER' }, storefrontToken: 'shop-token' } });
-    const contacts = memoryContactMap();
+    const contacts = memoryContactLinks();
     const anna = v.state.seedContact({ email: 'anna@example.com' });
     const bo = v.state.seedContact({ email: 'bo@example.com' });
     const winter = v.state.seedPromotion({ contactId: anna.id, externalId: 'WINTER', name: 'Winter', redemptionChannels: [{ type: 'ECOM', valueType: 'PERCENT', value: 15 }] });
@@ -31,7 +33,11 @@ test('GET /api/promotions by email and by customerId (remembered contact, or the
     v.state.seedPromotion({ contactId: anna.id, name: 'Expired', expiresOn: '2020-01-01T00:00:00Z' });
     const offer = v.state.seedPromotion({ contactId: bo.id, name: 'Offer', redemptionChannels: [{ type: 'ECOM', valueType: 'EXTERNALOFFER', value: 'BO-CODE' }] });
     await contacts.put({ plugin: 'engage', customerId: 1, email: 'anna@example.com', contactId: anna.id, contactType: 'Member' });
-    await app.register(promotionsRoute, { config, contacts, customerEmail: async (id) => (id === 2 ? 'bo@example.com' : null), adminToken: 'admin' });
+    // What the server hands the module: its plugins with their store, in config order.
+    const plugins = config.stores.flatMap((store) => store.plugins.filter((p) => p.esp === 'voyado').map((p) => ({ store, settings: p as VoyadoSettings })));
+    await app.register(
+      promotionsRoute({ plugins, secret: (ref) => resolveSecret(ref), timeoutMs: 10_000, storage: { contacts }, customerEmail: async (id) => (id === 2 ? 'bo@example.com' : null), adminToken: 'admin' }),
+    );
     const get = (q: string, token = 'shop-token') => app.inject({ method: 'GET', url: `/api/promotions?${q}`, headers: { authorization: `Bearer ${token}` } });
 
     const byEmail = await get('email=anna%40example.com');
@@ -56,6 +62,10 @@ test('GET /api/promotions by email and by customerId (remembered contact, or the
     // A remembered contactId that Engage no longer knows: looked up again by email.
     await contacts.put({ plugin: 'engage', customerId: 3, email: 'bo@example.com', contactId: '00000000-0000-4000-8000-000000000000', contactType: 'Member' });
     assert.equal((await get('customerId=3')).json().contactId, bo.id);
+    // Two contacts with one email (409 MultipleMatches): the first, as the transport does (one contact client).
+    const twin = v.state.seedContact({ email: 'twin@example.com' });
+    v.state.seedContact({ email: 'twin@example.com' });
+    assert.equal((await get('email=twin%40example.com')).json().contactId, twin.id);
   } finally {
     await app.close();
     await v.close();

@@ -1,8 +1,8 @@
 // Which Engage contact type a Centra customer gets under the plugin's sync mode (seed 000), and the
 // directive an order email carries so that the transport creates a missing contact first. Pure.
-import type { Customer, Order } from '../domain/types.ts';
-import type { EmailIntent } from '../emails/intent.ts';
-import { orderOf } from '../domain/event.ts';
+import type { Customer, Order } from '../../../domain/types.ts';
+import type { EmailIntent } from '../../../emails/intent.ts';
+import { orderOf } from '../../../domain/event.ts';
 import type { EngageSettings } from './settings.ts';
 
 export type ContactRole = 'member' | 'newsletter' | 'transactional';
@@ -11,7 +11,7 @@ export type ContactRole = 'member' | 'newsletter' | 'transactional';
 export type CustomerFacts = Pick<Customer, 'isRegistered' | 'newsletter' | 'engageContactId'>;
 
 /** Whether the mode makes this customer a Member (mode off: nobody). */
-export function isMemberUnder(e: Pick<EngageSettings, 'syncContacts'>, c: CustomerFacts): boolean {
+function isMemberUnder(e: Pick<EngageSettings, 'syncContacts'>, c: CustomerFacts): boolean {
   switch (e.syncContacts) {
     case 'all':
       return true;
@@ -33,15 +33,6 @@ export function contactRole(e: Pick<EngageSettings, 'syncContacts' | 'newsletter
 
 export function contactTypeHandle(e: EngageSettings, role: ContactRole): string {
   return role === 'member' ? e.memberContactType : role === 'newsletter' ? e.newsletterContactType : e.transactionalContactType;
-}
-
-/** Rank for promotions between types: a contact is never moved down (Member > Contact > transactional). */
-export function contactTypeRank(e: EngageSettings, handle: string | null | undefined): number {
-  const h = (handle ?? '').toLowerCase();
-  if (h === e.memberContactType.toLowerCase()) return 3;
-  if (h === e.newsletterContactType.toLowerCase()) return 2;
-  if (h === e.transactionalContactType.toLowerCase()) return 1;
-  return 0;
 }
 
 /** Header carrying bridge-to-transport instructions; the transport removes it before sending. */
