@@ -5,8 +5,9 @@ import { loadConfig } from '../config/load.ts';
 import { describeSecret } from '../config/secret.ts';
 import { FALLBACK } from '../esp/modules.ts';
 
-export function checkConfigCommand(file: string): void {
+export async function checkConfigCommand(file: string): Promise<void> {
   const config = loadConfig(file);
+  await FALLBACK.prepare(config);
   const out: string[] = [];
   for (const store of config.stores) {
     out.push(`store ${store.id} "${store.name}" (${store.kind}, language ${store.language})`);

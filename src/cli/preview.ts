@@ -1,10 +1,11 @@
 // esp-bridge preview --config FILE EVENT_FILE
 import { readEventFile } from '../centra/parse-event.ts';
 import { loadConfig } from '../config/load.ts';
-import { planEvent } from '../pipeline/plan.ts';
+import { planEvent, preparePlanning } from '../pipeline/plan.ts';
 
-export function previewCommand(configFile: string, eventFile: string): void {
+export async function previewCommand(configFile: string, eventFile: string): Promise<void> {
   const config = loadConfig(configFile);
+  await preparePlanning(config);
   const event = readEventFile(eventFile);
   const plan = planEvent(event, config);
   // smtp attachments are shown by size, not as base64

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { readEventFile } from '../centra/parse-event.ts';
 import { loadConfig } from '../config/load.ts';
 import { FALLBACK, type SmtpMessageBody } from '../esp/modules.ts';
-import { planEvent } from '../pipeline/plan.ts';
+import { planEvent, preparePlanning } from '../pipeline/plan.ts';
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
 
 /** Writes the files and returns their paths. */
-export function renderEventToDir(configFile: string, eventFile: string, outDir: string): string[] {
+export async function renderEventToDir(configFile: string, eventFile: string, outDir: string): Promise<string[]> {
   const config = loadConfig(configFile);
+  await preparePlanning(config);
   const plan = planEvent(readEventFile(eventFile), config);
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
@@ -30,7 +31,7 @@ export function renderEventToDir(configFile: string, eventFile: string, outDir: 
   return written;
 }
 
-export function renderCommand(configFile: string, eventFile: string, outDir: string): void {
-  const written = renderEventToDir(configFile, eventFile, outDir);
+export async function renderCommand(configFile: string, eventFile: string, outDir: string): Promise<void> {
+  const written = await renderEventToDir(configFile, eventFile, outDir);
   process.stdout.write(written.length ? `${written.join('\n')}\n` : 'no fallback (smtp) emails for this event\n');
 }

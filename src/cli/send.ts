@@ -6,6 +6,7 @@ import { InputError, NotFoundError, UnavailableError, UpstreamError } from '../c
 import { loadConfig } from '../config/load.ts';
 import { resolveSecret } from '../config/secret.ts';
 import { sendManualEmail } from '../ingest/manual.ts';
+import { preparePlanning } from '../pipeline/plan.ts';
 
 export async function sendCommand(opts: { config: string; type: string; id: string; email: string; to?: string }): Promise<void> {
   const config = loadConfig(opts.config);
@@ -18,6 +19,7 @@ export async function sendCommand(opts: { config: string; type: string; id: stri
   }
   const centra = createCentraClient({ url: config.centra.url, token, timeoutMs: config.centra.timeoutMs });
   const recipients = opts.to ? opts.to.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  await preparePlanning(config);
   const bridge = openBridge(config);
   try {
     const r = await sendManualEmail({ centra, bridge }, { type: opts.type, id: opts.id, emailType: opts.email, ...(recipients ? { recipients } : {}) });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { emailSettingsSchema } from '../emails/settings.ts';
 import { CHANNEL_NAMES, FALLBACK, pluginSchema, type PluginConfig } from '../esp/modules.ts';
 import { deliverySchema } from '../delivery/config.ts';
-import { centraSchema, serverSchema } from '../server/config.ts';
+import { centraSchema, serverSchema } from './server.ts';
 import { storageSchema } from '../storage/config.ts';
 
 export { pluginSchema, type PluginConfig };

@@ -122,7 +122,9 @@ export interface FallbackModule<Server, Store> {
   buildEmail(intent: EmailIntent, store: Store, language: string): OutgoingRequest;
   readonly settingsSchema: ZodType;
   readonly serverSchema: ZodType<Server>;
-  /** Problems of the fallback templates a config uses ([] = none). */
+  /** Compiles what its pure builders need (templates) for a config, once, before the first plan: off the planning path. */
+  prepare(config: { stores: readonly { id: number; fallback: { templatesDir?: string } }[] }): Promise<void>;
+  /** Problems of the fallback templates a config uses ([] = none; after `prepare`). */
   checkTemplates(config: { stores: readonly { id: number; fallback: { templatesDir?: string } }[] }): string[];
   createTransport(server: Server, secret: (ref: SecretRef) => string): Transport;
   readonly delivery: EspDeliveryDefaults;

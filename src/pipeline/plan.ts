@@ -17,6 +17,14 @@ export function planSync(event: CommerceEvent, store: StoreConfig): PlannedDeliv
   return espModuleFor(plugin).planSync?.(event, plugin, store) ?? [];
 }
 
+/**
+ * What planning needs compiled before the first plan (the fallback's override templates): call
+ * once at start-up, so that planEvent stays pure and synchronous.
+ */
+export function preparePlanning(config: Pick<Config, 'stores'>): Promise<void> {
+  return FALLBACK.prepare(config);
+}
+
 export function planEvent(centraEvent: CentraEvent, config: Config): Plan {
   // The one conversion from Centra's vocabulary: every stage below reads only the domain.
   const event = toCommerceEvent(centraEvent);

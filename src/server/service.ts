@@ -12,9 +12,10 @@ import { openStorage } from '../storage/open.ts';
 import type { Storage } from '../storage/port.ts';
 import { createLogger, logLevelOf, type Logger } from '../log.ts';
 import { startupProblems } from '../app/preflight.ts';
+import { preparePlanning } from '../pipeline/plan.ts';
 import { InputError } from '../config/errors.ts';
 import { buildApp } from './app.ts';
-import { resolveServerSettings } from './config.ts';
+import { resolveServerSettings } from '../config/server.ts';
 import { createMetrics, instrumentTransport, type ServiceMetrics } from './metrics.ts';
 
 export interface StartServiceOptions {
@@ -66,6 +67,7 @@ export async function startService(config: Config, opts: StartServiceOptions = {
   const problems = startupProblems(config, 'serve', env);
   if (problems.length) throw new InputError('the configuration cannot run the service (esp-bridge check-config says more)', problems);
   const settings = resolveServerSettings(config, env);
+  await preparePlanning(config);
   const logger = opts.logger ?? createLogger({ name: 'esp-bridge', level: opts.logLevel ?? logLevelOf(env), destination: opts.logDestination });
   const metrics = createMetrics();
   const storage = openStorage(config.storage, { sqlitePath: opts.sqlitePath, env: opts.env });

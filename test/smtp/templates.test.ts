@@ -2,13 +2,14 @@
 // renders empty, undefined, NaN or [object Object]; sales-rep copies say so; overrides are checked.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMAIL_TYPES } from '../../src/emails/catalog.ts';
 import { LANGUAGES, languageCode, translationKeys } from '../../src/esp/smtp/i18n.ts';
 import { renderFallbackEmail } from '../../src/esp/smtp/render.ts';
 import { checkFallbackTemplates } from '../../src/esp/smtp/check.ts';
+import { BUILTIN_TEMPLATES_DIR, prepareTemplateSets, TemplatesNotPreparedError } from '../../src/esp/smtp/templates.ts';
 import { formatMoney } from '../../src/esp/smtp/format.ts';
 import { dec } from '../../src/domain/money.ts';
 import { allIntents, loadFallbackConfig } from './helpers.ts';
@@ -74,14 +75,18 @@ describe('fallback templates', () => {
     assert.equal(formatMoney(dec('-1234567.5'), 'EUR', 'de'), '-1.234.567,50 EUR');
   });
 
-  it('an override replaces a built-in template by name; a broken one is reported by the check', () => {
+  it('an override replaces a built-in template by name; a broken one is reported by the check', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'smtp-override-'));
     writeFileSync(join(dir, 'order.subject.hbs'), 'Custom {{ref}} for {{store.name}}');
     writeFileSync(join(dir, 'order.text.hbs'), 'Order {{ref}} total {{total}}\n{{#each lines}}{{name}} {{amount}}\n{{/each}}');
+    writeFileSync(join(dir, 'order.mjml'), readFileSync(join(BUILTIN_TEMPLATES_DIR, 'order.mjml'), 'utf8').replace('<mj-body', '<mj-body css-class="custom-order"'));
     const base = loadFallbackConfig();
     const store = { ...base.stores[0], fallback: { ...base.stores[0].fallback, templatesDir: dir } };
     const order = intents.find((x) => x.intent.emailType === 'order' && x.intent.recipient === 'buyer')!;
+    assert.throws(() => renderFallbackEmail(order.intent, store, 'en'), TemplatesNotPreparedError, 'an override is compiled at start-up, never while planning');
+    await prepareTemplateSets([dir]);
     const r = renderFallbackEmail(order.intent, store, 'en');
+    assert.match(r.html, /custom-order/);
     assert.equal(r.subject, 'Custom 11592 for Showroom');
     assert.match(r.text, /^Order 11592 total 8 690\.00 DKK/);
     assert.deepEqual(checkFallbackTemplates({ ...base, stores: [store] }), []);
@@ -89,6 +94,7 @@ describe('fallback templates', () => {
     const broken = mkdtempSync(join(tmpdir(), 'smtp-broken-'));
     writeFileSync(join(broken, 'cancel.mjml'), '<mjml><mj-body><mj-section><mj-column><mj-text>{{#if x}}unclosed</mj-text></mj-column></mj-section></mj-body></mjml>');
     writeFileSync(join(broken, 'shipment.text.hbs'), '{{t "no.such.key"}} {{nosuchfield}}');
+    await prepareTemplateSets([broken]);
     const problems = checkFallbackTemplates({ ...base, stores: [{ ...store, fallback: { ...store.fallback, templatesDir: broken } }] });
     assert.ok(problems.some((p) => p.includes('cancel.mjml')), problems.join('\n'));
     assert.ok(problems.some((p) => p.includes('no.such.key')), problems.join('\n'));

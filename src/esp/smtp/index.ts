@@ -5,6 +5,7 @@ import { checkFallbackTemplates } from './check.ts';
 import type { SmtpMessageBody } from './message.ts';
 import { buildFallbackEmail } from './plugin.ts';
 import { fallbackSettingsSchema, smtpServerSchema, type FallbackStore, type SmtpServerConfig } from './settings.ts';
+import { prepareTemplateSets } from './templates.ts';
 import { createSmtpTransport } from './transport.ts';
 
 export type { SmtpMessageBody };
@@ -14,6 +15,7 @@ export const smtpFallback = {
   buildEmail: buildFallbackEmail,
   settingsSchema: fallbackSettingsSchema,
   serverSchema: smtpServerSchema,
+  prepare: (config) => prepareTemplateSets(config.stores.flatMap((s) => (s.fallback.templatesDir ? [s.fallback.templatesDir] : []))),
   checkTemplates: checkFallbackTemplates,
   createTransport: (server, secret) => createSmtpTransport({ server, resolveSecret: secret }),
   delivery: {

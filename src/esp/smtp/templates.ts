@@ -1,12 +1,10 @@
 // Template sets: the built-in templates (./templates/), each file replaceable by a file of the same
-// name in a store's `fallback.templatesDir`. MJML is compiled once per distinct source (cached in
-// memory and on disk) and the resulting HTML, still holding its Handlebars expressions, is compiled by
-// Handlebars once; rendering an email is only running the compiled Handlebars functions.
+// name in a store's `fallback.templatesDir`. MJML is compiled before anything is planned — the
+// built-in templates at build time (`npm run build:templates` → builtin-mjml.json, kept in sync by a
+// test), an override folder at start-up (`prepareTemplateSets`) — so planning and rendering only run
+// compiled Handlebars functions: no child process, no async, no file written on the request path.
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
@@ -14,8 +12,8 @@ import { EMAIL_TYPES, type EmailType } from '../../emails/catalog.ts';
 import { translate } from './i18n.ts';
 
 export const BUILTIN_TEMPLATES_DIR = fileURLToPath(new URL('./templates/', import.meta.url));
-const WORKER = fileURLToPath(new URL('./mjml-compile.mjs', import.meta.url));
-const MJML_VERSION = (createRequire(import.meta.url)('mjml/package.json') as { version: string }).version;
+/** The built-in templates' MJML, compiled at build time (scripts/build-templates.ts). */
+export const BUILTIN_MJML_FILE = fileURLToPath(new URL('./builtin-mjml.json', import.meta.url));
 
 /** The three files of an email type: `<type>.mjml` (HTML), `<type>.subject.hbs`, `<type>.text.hbs`. */
 export const templateFileNames = (type: EmailType) => ({ html: `${type}.mjml`, subject: `${type}.subject.hbs`, text: `${type}.text.hbs` });
@@ -68,48 +66,73 @@ function expandIncludes(source: string, dir: string, problems: string[], depth =
   });
 }
 
-// ---- MJML, compiled once per distinct source -------------------------------------------------
+// ---- MJML, compiled before it is needed ------------------------------------------------------
 
-interface MjmlResult {
+export interface MjmlResult {
   html: string;
   errors: string[];
 }
-const mjmlMemory = new Map<string, MjmlResult>();
-const CACHE_DIR = join(tmpdir(), `esp-bridge-mjml-${MJML_VERSION}`);
-
+/** Compiled MJML by the hash of its (include-expanded) source. */
+const compiledMjml = new Map<string, MjmlResult>();
 const hashOf = (source: string) => createHash('sha256').update(source).digest('hex');
 
-/** MJML → HTML for many sources at once: memory, then disk cache, then one child process for the rest. */
-export function compileMjmlSync(sources: string[]): MjmlResult[] {
-  const hashes = sources.map(hashOf);
-  const missing: number[] = [];
-  hashes.forEach((h, i) => {
-    if (mjmlMemory.has(h)) return;
-    try {
-      mjmlMemory.set(h, JSON.parse(readFileSync(join(CACHE_DIR, `${h}.json`), 'utf8')) as MjmlResult);
-    } catch {
-      missing.push(i);
-    }
-  });
-  const todo = [...new Set(missing.map((i) => hashes[i]))].map((h) => sources[hashes.indexOf(h)]);
-  if (todo.length) {
-    const out = execFileSync(process.execPath, [WORKER], { input: JSON.stringify(todo), maxBuffer: 256 * 1024 * 1024, cwd: resolve(BUILTIN_TEMPLATES_DIR, '..') });
-    const results = JSON.parse(out.toString('utf8')) as MjmlResult[];
-    todo.forEach((source, i) => {
-      const h = hashOf(source);
-      mjmlMemory.set(h, results[i]);
-      try {
-        mkdirSync(CACHE_DIR, { recursive: true });
-        const tmp = join(CACHE_DIR, `${h}.${process.pid}.tmp`);
-        writeFileSync(tmp, JSON.stringify(results[i]));
-        renameSync(tmp, join(CACHE_DIR, `${h}.json`));
-      } catch {
-        // the disk cache is only a speed-up
-      }
-    });
-  }
-  return hashes.map((h) => mjmlMemory.get(h)!);
+/** The file written by `npm run build:templates`: the built-in templates' MJML, compiled. */
+export interface BuiltinMjml {
+  mjmlVersion: string;
+  emails: Record<string, { sourceSha256: string } & MjmlResult>;
 }
+try {
+  const built = JSON.parse(readFileSync(BUILTIN_MJML_FILE, 'utf8')) as BuiltinMjml;
+  for (const e of Object.values(built.emails)) compiledMjml.set(e.sourceSha256, { html: e.html, errors: e.errors });
+} catch {
+  // absent or unreadable: prepareTemplateSets compiles the built-in set at start-up like an override
+}
+
+/** Thrown when a template set is used before it was prepared: a wiring mistake, not bad input. */
+export class TemplatesNotPreparedError extends Error {
+  constructor(dir: string) {
+    super(`the fallback templates ${dir ? `of ${dir}` : '(built-in)'} were not compiled before use: call prepareTemplateSets at start-up${dir ? '' : ', or run npm run build:templates'}`);
+    this.name = 'TemplatesNotPreparedError';
+  }
+}
+
+/** The include-expanded MJML source of every email type of a folder ('' = built-in). */
+export function mjmlSourcesOf(dir: string, problems: string[] = []): { type: EmailType; source: string }[] {
+  return EMAIL_TYPES.map((type) => ({ type, source: expandIncludes(readTemplate(templateFileNames(type).html, dir, problems).source, dir, problems) }));
+}
+
+/** MJML → HTML in this process (mjml2html is async, so this runs only off the planning path). */
+export async function compileMjml(source: string): Promise<MjmlResult> {
+  const { default: mjml2html } = await import('mjml');
+  try {
+    const r = await mjml2html(source, { validationLevel: 'soft', keepComments: false });
+    return { html: r.html, errors: r.errors.map((e) => `line ${e.line} (${e.tagName}): ${e.message}`) };
+  } catch (e) {
+    return { html: '', errors: [(e as Error).message ?? String(e)] };
+  }
+}
+
+/**
+ * Compiles, once, the MJML of the built-in set and of every override folder given, so that
+ * `loadTemplateSet` (and so planning) never has to. Call at start-up, before the first plan.
+ */
+export async function prepareTemplateSets(dirs: readonly string[]): Promise<void> {
+  for (const dir of ['', ...dirs.map((d) => resolve(d))]) {
+    for (const { source } of mjmlSourcesOf(dir)) {
+      const h = hashOf(source);
+      if (!compiledMjml.has(h)) compiledMjml.set(h, await compileMjml(source));
+    }
+    sets.delete(dir);
+  }
+}
+
+function compiledMjmlOf(source: string, dir: string): MjmlResult {
+  const found = compiledMjml.get(hashOf(source));
+  if (!found) throw new TemplatesNotPreparedError(dir);
+  return found;
+}
+
+export const mjmlSourceHash = hashOf;
 
 // ---- Handlebars ------------------------------------------------------------------------------
 
@@ -208,8 +231,7 @@ function compileTemplateSet(dir: string): TemplateSet {
       problems.push(`${t.origin}: ${(e as Error).message.split('\n')[0]}`);
     }
   }
-  const mjmlSources = EMAIL_TYPES.map((type) => expandIncludes(readTemplate(templateFileNames(type).html, dir, problems).source, dir, problems));
-  const compiledHtml = compileMjmlSync(mjmlSources);
+  const compiledHtml = mjmlSourcesOf(dir, problems).map(({ source }) => compiledMjmlOf(source, dir));
   const emails = new Map<EmailType, CompiledEmail>();
   EMAIL_TYPES.forEach((type, i) => {
     const names = templateFileNames(type);

@@ -1,8 +1,8 @@
-// The `server:` and `centra:` sections of the config: what `esp-bridge serve` listens on and
+// The `server:` and `centra:` sections of the config (beside the schema: config/ holds no edge code): what `esp-bridge serve` listens on and
 // how it reaches Centra's Integration API. Both are optional for preview; serve requires them.
 import { z } from 'zod';
-import { InputError } from '../config/errors.ts';
-import { resolveSecret, secretRefSchema, type SecretRef } from '../config/secret.ts';
+import { InputError } from './errors.ts';
+import { resolveSecret, secretRefSchema, type SecretRef } from './secret.ts';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
