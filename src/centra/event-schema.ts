@@ -279,12 +279,27 @@ export const contextSchema = z
   })
   .default({});
 
+/** Control characters are refused in what becomes a key or a column: Centra sends none, and PostgreSQL cannot store a NUL. */
+export const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+const exactInteger = (id: number | string) => typeof id !== 'string' || !/^\d+$/.test(id) || Number.isSafeInteger(Number(id));
+const TOO_LARGE = 'an id above 2^53 − 1 cannot be kept exactly (it would be rounded to another id)';
+
+/** An object id or order number as a webhook or a manual send gives it: a safe integer, as a number or as digits. */
+export const centraIdSchema = z
+  .union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/, 'a number')])
+  .refine(exactInteger, TOO_LARGE)
+  .transform(Number);
+
 const base = {
   /** Centra's event id (events queue) or the webhook's object id. */
-  id: z.union([z.number().int(), z.string()]),
-  action: z.string(),
+  id: z.union([z.number().int(), z.string().min(1).max(64).regex(NO_CONTROL, 'no control characters')]).refine(exactInteger, TOO_LARGE),
+  action: z.string().min(1).max(64).regex(NO_CONTROL, 'no control characters'),
   /** Centra's event date, "YYYY-MM-DD HH:MM:SS[.ffffff]", taken as UTC. */
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/, 'a date such as 2024-07-09 09:44:36.000000'),
+  date: z
+    .string()
+    .max(64)
+    .regex(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/, 'a date such as 2024-07-09 09:44:36.000000')
+    .regex(NO_CONTROL, 'no control characters'),
   context: contextSchema,
 };
 

@@ -2,6 +2,8 @@
 // The signature covers the raw form-encoded body (`payload=%7B…`), never the decoded JSON.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { MAX_JSON_DEPTH, jsonDeeperThan } from '../domain/json-depth.ts';
+import { centraIdSchema, NO_CONTROL } from './event-schema.ts';
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
 
@@ -88,18 +90,16 @@ export function verifySignature(
   return match ? { ok: true } : { ok: false, reason: 'signature does not match' };
 }
 
-const idSchema = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]);
 // Control characters are refused: Centra never sends them, and PostgreSQL cannot store a NUL in text.
-const noControl = /^[^\u0000-\u001f\u007f]*$/;
 const eventSchema = z.object({
   type: z.enum(WEBHOOK_TYPES),
-  action: z.string().min(1).max(64).regex(noControl, 'no control characters'),
-  id: idSchema,
+  action: z.string().min(1).max(64).regex(NO_CONTROL, 'no control characters'),
+  id: centraIdSchema,
   date: z
     .string()
     .max(64)
     .regex(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/, 'a date such as 2021-01-29 14:40:58.628033')
-    .regex(noControl, 'no control characters'),
+    .regex(NO_CONTROL, 'no control characters'),
 });
 const looseEventSchema = z.object({ type: z.string().min(1) }).passthrough();
 
@@ -119,6 +119,7 @@ export function parseWebhookBody(raw: string | Buffer, maxEvents = DEFAULT_MAX_W
 
 /** Parses the `payload` field's JSON text (what a stored call keeps; see src/ingest/ingest.ts). */
 export function parseWebhookPayload(payload: string, maxEvents = DEFAULT_MAX_WEBHOOK_EVENTS): ParseWebhookResult {
+  if (jsonDeeperThan(payload)) return bad(`payload nests deeper than ${MAX_JSON_DEPTH} levels`);
   let json: unknown;
   try {
     json = JSON.parse(payload);

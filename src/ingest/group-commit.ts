@@ -2,7 +2,8 @@
 // everything appended since the last one (on the next event-loop turn, or as soon as the previous
 // commit finished), and every request is answered only once the batch that holds its events has
 // committed. One commit serves many requests, so the cost of a transaction is shared instead of
-// paid per event or per request.
+// paid per event or per request. A batch that fails is committed again append by append, so
+// that one bad append fails only its own request.
 
 export interface GroupCommitOptions<T, R> {
   /** Stores a batch in one transaction; returns one result per item, in order. */
@@ -14,7 +15,7 @@ export interface GroupCommitOptions<T, R> {
 }
 
 export interface GroupCommit<T, R> {
-  /** Resolves with one result per item once they are committed; rejects if the commit failed. */
+  /** Resolves with one result per item once they are committed; rejects if the commit of these items failed (alone). */
   append(items: readonly T[]): Promise<R[]>;
   /** Commits whatever waits now and resolves when every batch so far has committed. */
   flush(): Promise<void>;
@@ -73,7 +74,9 @@ export function createGroupCommit<T, R>(opts: GroupCommitOptions<T, R>): GroupCo
           stats.items += batch.length;
           for (const w of batchWaiters) w.resolve(results.slice(w.from, w.from + w.count));
         } catch (err) {
-          for (const w of batchWaiters) w.reject(err);
+          if (batchWaiters.length === 1) batchWaiters[0].reject(err);
+          // One bad append must not fail the others of the same moment: each is committed alone.
+          else for (const w of batchWaiters) await commitAlone(w, batch.slice(w.from, w.from + w.count));
         }
       }
     })().finally(() => {
@@ -82,6 +85,17 @@ export function createGroupCommit<T, R>(opts: GroupCommitOptions<T, R>): GroupCo
       if (items.length) schedule();
     });
     return committing;
+  }
+
+  async function commitAlone(w: Waiter<R>, own: T[]): Promise<void> {
+    try {
+      const results = await opts.commit(own);
+      stats.commits++;
+      stats.items += own.length;
+      w.resolve(results);
+    } catch (err) {
+      w.reject(err);
+    }
   }
 
   /** The oldest appends, whole, up to maxItems items (at least one append, however large). */

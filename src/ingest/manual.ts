@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EventSink, SubmitResult } from './ports.ts';
-import { centraEventSchema, contextSchema } from '../centra/event-schema.ts';
+import { centraEventSchema, centraIdSchema, contextSchema } from '../centra/event-schema.ts';
 import type { CentraClient } from '../centra/graphql-client.ts';
 import { describeIssues, InputError, NotFoundError, RequestError } from '../config/errors.ts';
 import { RECIPIENTS } from '../emails/catalog.ts';
@@ -17,7 +17,7 @@ export const manualSendSchema = z
   .object({
     type: z.enum(MANUAL_OBJECT_TYPES),
     /** The order number for orders, the object id otherwise. */
-    id: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, 'a number').transform(Number)]),
+    id: centraIdSchema,
     emailType: manualEmailTypes,
     recipients: z.array(z.enum(RECIPIENTS)).min(1).optional(),
   })

@@ -6,7 +6,9 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Bridge } from '../app/bridge.ts';
 import type { CentraClient } from '../centra/graphql-client.ts';
+import { NO_CONTROL } from '../centra/event-schema.ts';
 import { parseWebhookBody } from '../centra/webhook.ts';
+import { MAX_JSON_DEPTH, jsonDeeperThan } from '../domain/json-depth.ts';
 import { describeIssues } from '../config/errors.ts';
 import { replayDelivery } from '../delivery/outbox.ts';
 import { receiveDirectEvent, receiveWebhookCall } from '../ingest/receive.ts';
@@ -71,6 +73,21 @@ function requestIdOf(req: { headers: Record<string, string | string[] | undefine
   return id && /^[A-Za-z0-9._:-]{1,64}$/.test(id) ? id : randomUUID();
 }
 
+const MAX_PARAM_CHARS = 512;
+
+/** What is wrong with request parameters (query or path): given twice, too long, control characters. */
+export function paramProblems(params: Record<string, unknown>, what: string): string[] {
+  const problems: string[] = [];
+  for (const [k, v] of Object.entries(params)) {
+    const name = k.slice(0, 64).replace(/[^\x20-\x7e]/g, '?');
+    if (Array.isArray(v)) problems.push(`${what} ${name}: given ${v.length} times; give it once`);
+    else if (typeof v === 'string' && v.length > MAX_PARAM_CHARS) problems.push(`${what} ${name}: longer than ${MAX_PARAM_CHARS} characters`);
+    else if (typeof v === 'string' && !NO_CONTROL.test(v)) problems.push(`${what} ${name}: control characters are not allowed`);
+    else if (!NO_CONTROL.test(k)) problems.push(`${what} ${name}: control characters are not allowed in a name`);
+  }
+  return problems;
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { bridge, inbox, ingest, processor, centra, metrics, logger: log } = deps;
   const now = deps.now ?? Date.now;
@@ -100,6 +117,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     log.info({ reqId: req.id, status, code: err.code, path: req.url.split('?')[0], reason: err.message }, 'request rejected');
     return send(reply, fail(kindOfStatus(status), err.message));
   });
+  // JSON bodies: refused (400) when nested deeper than any Centra object, before anything walks them.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (jsonDeeperThan(body as string)) return done(Object.assign(new Error(`the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400 }), undefined);
+    return parseJson(req, body as string, done);
+  });
+
+  // Query strings: every parameter at most once (no route takes a list) and without control characters.
+  // A preValidation hook, so that it runs after each scope's token check (onRequest).
+  app.addHook('preValidation', async (req, reply) => {
+    const problems = paramProblems((req.query ?? {}) as Record<string, unknown>, 'query parameter');
+    if (problems.length) return send(reply, fail('bad_request', 'bad query parameters', problems));
+  });
+
   app.setNotFoundHandler((req, reply) => send(reply, fail('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
 
   // --- Centra's webhook: the raw body, whatever the content type (the signature covers the bytes).
@@ -183,6 +215,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (!m || !timingSafeEqual(digest(m[1].trim()), tokenDigest)) {
         return send(reply, fail('unauthorized', 'a valid Authorization: Bearer <admin token> is required'));
       }
+    });
+
+    // Ids and keys in the path: bounded, no control characters (PostgreSQL cannot even compare a NUL).
+    api.addHook('preValidation', async (req, reply) => {
+      const problems = paramProblems((req.params ?? {}) as Record<string, unknown>, 'path parameter');
+      if (problems.length) return send(reply, fail('bad_request', 'bad path', problems));
     });
 
     api.get('/api/deliveries', async (req, reply) => {

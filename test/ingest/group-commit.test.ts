@@ -62,6 +62,20 @@ test('a failed commit rejects only the callers in it; the next batch commits', a
   assert.deepEqual(store.commits, [[2]]);
 });
 
+test('one bad append among nine good ones of the same moment fails only its own caller', async () => {
+  const store = recordingStore(0, (items) => items.includes(-1));
+  const gc = createGroupCommit({ commit: store.commit });
+  const good = Array.from({ length: 9 }, (_, i) => gc.append([i + 1, i + 100]));
+  const bad = gc.append([-1]);
+  const results = await Promise.allSettled([...good, bad]);
+  assert.deepEqual(results.slice(0, 9).map((r) => r.status === 'fulfilled' && r.value), Array.from({ length: 9 }, (_, i) => [(i + 1) * 2, (i + 100) * 2]));
+  assert.equal(results[9].status, 'rejected');
+  assert.match(String((results[9] as PromiseRejectedResult).reason), /commit of -1 failed/);
+  // The shared commit failed; each append was then committed alone.
+  assert.equal(store.commits.length, 9);
+  assert.deepEqual(gc.stats, { commits: 9, items: 18 });
+});
+
 test('flush commits what waits at once and resolves when every batch so far has committed', async () => {
   const store = recordingStore(5);
   const gc = createGroupCommit({ commit: store.commit, maxDelayMs: 60_000 });

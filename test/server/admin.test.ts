@@ -51,12 +51,12 @@ test('Centra down (5xx, then hanging): events stay pending, are retried, and are
 });
 
 test('a snapshot query error → failed, with the error kept and visible in the admin API', async () => {
-  const r = await webhook([{ type: 'order', action: 'update', id: '99999999999999999999', date: '2024-03-04 10:00:00' }, { type: 'order', action: 'update', id: 987654, date: '2024-03-04 10:00:00' }]);
+  const r = await webhook([{ type: 'order', action: 'update', id: '99999999999', date: '2024-03-04 10:00:00' }, { type: 'order', action: 'update', id: 987654, date: '2024-03-04 10:00:00' }]);
   assert.equal(r.status, 200);
   await waitFor(async () => (await h.service.inbox.counts()).failed >= 1 && (await h.service.inbox.get('order:987654:update:2024-03-04 10:00:00'))?.status === 'processed', 'failed and not-found events handled');
   const failed = await api(h, 'GET', '/api/inbox?status=failed');
   assert.equal(failed.status, 200);
-  assert.ok(failed.json.events.some((e: any) => /not an integer/.test(e.lastError)), JSON.stringify(failed.json.events));
+  assert.ok(failed.json.events.some((e: any) => /integer/i.test(e.lastError)), JSON.stringify(failed.json.events));
   const notFound = await api(h, 'GET', `/api/events/${encodeURIComponent('order:987654:update:2024-03-04 10:00:00')}`);
   assert.equal(notFound.status, 200);
   assert.match(notFound.json.result.note, /not found/);

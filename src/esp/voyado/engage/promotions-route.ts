@@ -111,21 +111,37 @@ export function promotionsRoute(deps: RouteDeps<VoyadoSettings>): FastifyPluginA
       return r.promotions;
     }
 
+    const tokenOf = (plugin: VoyadoSettings): string => {
+      const configured = plugin.engage.promotions.storefrontToken;
+      return configured !== undefined ? deps.secret(configured) : deps.adminToken;
+    };
+    const bearerOf = (authorization: string | undefined): string | null => /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1].trim() ?? null;
+    const accepts = (plugin: VoyadoSettings, given: string | null): boolean => {
+      const token = tokenOf(plugin);
+      return !!token && given !== null && timingSafeEqual(digest(given), digest(token));
+    };
+    const unauthorized = (reply: FastifyReply) => reject(reply, 401, 'unauthorized', 'a valid Authorization: Bearer <storefront token> is required');
+
+    // The token first, before anything is said about stores or parameters: one of a promotions plugin's tokens.
+    app.addHook('onRequest', async (req, reply) => {
+      const given = bearerOf(req.headers.authorization);
+      const results = deps.plugins.filter(({ settings }) => settings.engage.promotions.enabled).map(({ settings }) => accepts(settings, given));
+      if (!results.includes(true)) return unauthorized(reply);
+    });
+
     app.get<{ Querystring: { email?: string; customerId?: string; store?: string } }>('/api/promotions', async (req, reply) => {
       const q = req.query ?? {};
-      const storeId = q.store !== undefined && /^\d+$/.test(q.store) ? Number(q.store) : null;
+      const storeId = q.store !== undefined && /^\d{1,15}$/.test(q.store) ? Number(q.store) : null;
       if (q.store !== undefined && storeId === null) return reject(reply, 400, 'bad_request', 'store must be a Centra store id');
       const plugin = promotionPlugin(deps.plugins, storeId);
       if (!plugin) return reject(reply, 404, 'not_found', 'no DTC store with a Voyado plugin that has promotions enabled');
+      // The token of that store's plugin (another store's token proves nothing here).
+      if (!accepts(plugin, bearerOf(req.headers.authorization))) return unauthorized(reply);
 
-      const configured = plugin.engage.promotions.storefrontToken;
-      const token = configured !== undefined ? deps.secret(configured) : deps.adminToken;
-      const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-      if (!token || !m || !timingSafeEqual(digest(m[1].trim()), digest(token))) {
-        return reject(reply, 401, 'unauthorized', 'a valid Authorization: Bearer <storefront token> is required');
-      }
-      const email = q.email?.trim();
-      const customerId = q.customerId !== undefined && /^\d+$/.test(q.customerId) ? Number(q.customerId) : null;
+      const email = typeof q.email === 'string' ? q.email.trim() : undefined;
+      if (email !== undefined && email.length > 254) return reject(reply, 400, 'bad_request', 'email is longer than 254 characters');
+      const customerId = q.customerId !== undefined && /^\d{1,16}$/.test(q.customerId) && Number.isSafeInteger(Number(q.customerId)) ? Number(q.customerId) : null;
+      if (q.customerId !== undefined && customerId === null) return reject(reply, 400, 'bad_request', 'customerId must be a Centra customer id (digits, at most 2^53 − 1)');
       if (!email && customerId === null) return reject(reply, 400, 'bad_request', 'give email=<address> or customerId=<Centra customer id>');
 
       const contacts = clientFor(plugin);

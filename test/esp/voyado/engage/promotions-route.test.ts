@@ -56,6 +56,15 @@ test('GET /api/promotions by email and by customerId (remembered contact, or the
     assert.equal((await get('email=anna%40example.com', 'admin')).statusCode, 401, 'the storefront token is configured: the admin token is refused');
     assert.equal((await app.inject({ method: 'GET', url: '/api/promotions?email=anna%40example.com' })).statusCode, 401);
     assert.equal((await get('')).statusCode, 400);
+    // The token is checked before anything about a store or a parameter is said.
+    for (const q of ['email=anna%40example.com&store=9', 'store=x', 'customerId=12345678901234567890123', 'email=a&email=b']) {
+      const r = await app.inject({ method: 'GET', url: `/api/promotions?${q}`, headers: { authorization: 'Bearer wrong' } });
+      assert.equal(r.statusCode, 401, `${q} without the token → ${r.statusCode} ${r.body}`);
+    }
+    // Hostile parameters: a clear 400, never a 500 or a call to Engage with a rounded id.
+    assert.equal((await get('email=a%40example.com&email=b%40example.com')).statusCode, 400, 'email given twice');
+    assert.equal((await get('customerId=12345678901234567890123')).statusCode, 400, 'a 23-digit customer id');
+    assert.equal((await get('customerId=1&customerId=2')).statusCode, 400, 'customerId given twice');
     assert.equal((await get('customerId=99')).statusCode, 404);
     assert.equal((await get('email=anna%40example.com&store=9')).statusCode, 404);
     assert.equal((await get('email=not-an-email')).statusCode, 400);
