@@ -1,6 +1,6 @@
 // Sums and derived amounts of lines and orders, in one place for every mapper.
-import { includedTax, roundTo, sum, toBase, type Decimal } from './money.ts';
-import type { Line } from './types.ts';
+import { includedTax, roundTo, sum, toBase, ZERO, type Decimal } from './money.ts';
+import type { Line, Order, Refund, Shipment } from './types.ts';
 
 /** What the line costs: unit price × quantity. */
 export const lineValue = (l: Line): Decimal => roundTo(l.unitPrice.times(l.quantity));
@@ -41,6 +41,39 @@ export function taxByRate(lines: Line[]): { percent: Decimal; tax: Decimal }[] {
 }
 
 export { toBase };
+
+/** The shipping tax in a part of the order's shipping (a shipment or a refund), in proportion. */
+export function partShippingTax(order: Order, shipping: Decimal): Decimal {
+  if (shipping.isZero() || order.shipping.isZero()) return ZERO;
+  if (shipping.equals(order.shipping)) return order.shippingTax;
+  return roundTo(order.shippingTax.times(shipping).dividedBy(order.shipping));
+}
+
+/**
+ * The figures of one part of an order, the same for every ESP (docs/decisions.md, "Order figures"):
+ * - the whole order (receipt, confirmation, cancellation) carries the order's handling fee;
+ *   a shipment or a refund carries none (Centra keeps handling on the order, not on its parts);
+ * - tax includes the part's shipping tax;
+ * - total = lines + the part's shipping + handling (when carried).
+ */
+export interface PartFigures extends LineTotals {
+  lines: Line[];
+  shipping: Decimal;
+  shippingTax: Decimal;
+  handling: Decimal;
+  /** Line tax plus shipping tax. */
+  taxWithShipping: Decimal;
+  total: Decimal;
+}
+
+function figures(order: Order, lines: Line[], shipping: Decimal, handling: Decimal, shippingTax: Decimal): PartFigures {
+  const t = totalsOf(lines);
+  return { ...t, lines, shipping, shippingTax, handling, taxWithShipping: t.tax.plus(shippingTax), total: t.value.plus(shipping).plus(handling) };
+}
+
+export const orderFigures = (o: Order): PartFigures => figures(o, o.lines, o.shipping, o.handling, o.shippingTax);
+export const shipmentFigures = (s: Shipment): PartFigures => figures(s.order, s.lines, s.shipping, ZERO, partShippingTax(s.order, s.shipping));
+export const refundFigures = (r: Refund): PartFigures => figures(r.order, r.lines, r.shipping, ZERO, partShippingTax(r.order, r.shipping));
 
 /** Unique values in first-seen order. */
 export function unique<T>(values: T[]): T[] {

@@ -1,14 +1,14 @@
 // Klaviyo event properties (golden: ../shared/golden/klaviyo/*.json). Pure functions.
 // Amounts are strings with two decimals; "…InCustomerCurrency" is the order's currency, the plain
 // name is the base currency (customer amount × the order's base rate, rounded half up).
-import { isDiscounted, lineDiscount, lineOriginalValue, lineTax, lineValue, totalsOf, unique } from '../../domain/amounts.ts';
+import { isDiscounted, lineDiscount, lineOriginalValue, lineTax, lineValue, orderFigures, refundFigures, shipmentFigures, unique, type PartFigures } from '../../domain/amounts.ts';
 import { countryCode, countryName, personName, regionCode, regionName } from '../../domain/address.ts';
 import { eventDateTime, localDateTime, longDateTime } from '../../domain/dates.ts';
 import { plainAmount, toBase, type Decimal } from '../../domain/money.ts';
 import type { Address, Line, Order, Refund, Shipment, Invoice, Buyer, Account, Customer } from '../../domain/types.ts';
 import { renderInvoiceMessage } from '../../emails/invoice-message.ts';
 import { invoiceAccount, invoiceItems } from '../../emails/invoice-data.ts';
-import { shipmentShippingTax, trackingUrl } from '../../emails/shipping.ts';
+import { trackingUrl } from '../../emails/shipping.ts';
 
 type Props = Record<string, unknown>;
 
@@ -74,20 +74,18 @@ export function klaviyoItem(l: Line, rate: Decimal, imageSize: string): Props {
 const shippingMethodName = (c: { carrier: string; service: string }) => [c.service, c.carrier].filter(Boolean).join(' ');
 
 /** The block every order email shares (receipt, confirmation, cancellation, refund). */
-function orderSummary(order: Order, lines: Line[], shipping: Decimal, shippingTax: Decimal, o: KlaviyoMapOptions): Props {
+function orderSummary(order: Order, f: PartFigures, o: KlaviyoMapOptions): Props {
   const rate = order.baseRate;
-  const t = totalsOf(lines);
-  const total = t.value.plus(shipping).plus(order.handling);
-  const tax = t.tax.plus(shippingTax);
+  const lines = f.lines;
   return {
     OrderId: String(order.number),
     CustomerCurrency: order.currency,
-    GrossPaidPriceInCustomerCurrency: plainAmount(total),
-    ...amounts('TaxAmount', tax, rate),
+    GrossPaidPriceInCustomerCurrency: plainAmount(f.total),
+    ...amounts('TaxAmount', f.taxWithShipping, rate),
     Categories: unique(lines.flatMap(categoriesOf)),
     ItemNames: unique(lines.map((l) => l.productName)),
     Brands: unique(lines.map((l) => l.brand.name).filter(Boolean)),
-    ...amounts('DiscountValue', t.discount, rate),
+    ...amounts('DiscountValue', f.discount, rate),
     Items: lines.map((l) => klaviyoItem(l, rate, o.imageSize)),
     BillingAddress: klaviyoAddress(order.billingAddress),
     ShippingAddress: klaviyoAddress(order.shippingAddress),
@@ -96,8 +94,8 @@ function orderSummary(order: Order, lines: Line[], shipping: Decimal, shippingTa
       Service: order.carrier.service,
       Carrier: order.carrier.carrier,
       CentraShippingMethod: order.shippingOption ?? '',
-      ...amounts('Cost', shipping, rate),
-      ...amounts('TaxAmount', shippingTax, rate),
+      ...amounts('Cost', f.shipping, rate),
+      ...amounts('TaxAmount', f.shippingTax, rate),
     },
     MethodForPayment: order.paymentMethod,
     CreatedDate: eventDateTime(o.eventDate),
@@ -121,7 +119,7 @@ function wholesaleDetails(order: Order, orderUrl: string): Props {
 
 export function orderReceiptProperties(order: Order, orderUrl: string, o: KlaviyoMapOptions): Props {
   return {
-    ...orderSummary(order, order.lines, order.shipping, order.shippingTax, o),
+    ...orderSummary(order, orderFigures(order), o),
     OrderType: order.isSubscription ? 'Subscription' : 'One-time Purchase',
     ...(order.store.kind === 'wholesale' ? wholesaleDetails(order, orderUrl) : {}),
   };
@@ -129,26 +127,23 @@ export function orderReceiptProperties(order: Order, orderUrl: string, o: Klaviy
 
 export function orderConfirmationProperties(order: Order, orderUrl: string, o: KlaviyoMapOptions): Props {
   return {
-    ...orderSummary(order, order.lines, order.shipping, order.shippingTax, o),
+    ...orderSummary(order, orderFigures(order), o),
     ...(order.store.kind === 'wholesale' ? wholesaleDetails(order, orderUrl) : {}),
   };
 }
 
 export function cancelProperties(order: Order, reason: string, o: KlaviyoMapOptions): Props {
-  return { ...orderSummary(order, order.lines, order.shipping, order.shippingTax, o), Reason: reason };
+  return { ...orderSummary(order, orderFigures(order), o), Reason: reason };
 }
 
 export function refundProperties(refund: Refund, o: KlaviyoMapOptions): Props {
-  const order = refund.order;
-  const shippingTax = shipmentShippingTax(order, refund.shipping);
-  return { ...orderSummary(order, refund.lines, refund.shipping, shippingTax, o), RefundId: refund.id, RefundDate: localDateTime(refund.createdAt) };
+  return { ...orderSummary(refund.order, refundFigures(refund), o), RefundId: refund.id, RefundDate: localDateTime(refund.createdAt) };
 }
 
 export function shipmentProperties(s: Shipment, updateType: string, trackingTemplate: string, o: KlaviyoMapOptions): Props {
   const order = s.order;
   const rate = order.baseRate;
-  const t = totalsOf(s.lines);
-  const shippingTax = shipmentShippingTax(order, s.shipping);
+  const f = shipmentFigures(s);
   return {
     OrderId: order.number,
     ShipmentId: `${updateType.replace(/ /g, '-')}-${s.number}`,
@@ -156,11 +151,11 @@ export function shipmentProperties(s: Shipment, updateType: string, trackingTemp
     Items: s.lines.map((l) => klaviyoItem(l, rate, o.imageSize)),
     ShippingAddress: klaviyoAddress(order.shippingAddress),
     CustomerCurrency: order.currency,
-    ...amounts('GrossPaidPrice', t.value.plus(s.shipping), rate),
-    ...amounts('TaxAmount', t.tax.plus(shippingTax), rate),
-    ...amounts('DiscountValue', t.discount, rate),
-    ...amounts('ShippingCost', s.shipping, rate),
-    ...amounts('ShippingTaxAmount', shippingTax, rate),
+    ...amounts('GrossPaidPrice', f.total, rate),
+    ...amounts('TaxAmount', f.taxWithShipping, rate),
+    ...amounts('DiscountValue', f.discount, rate),
+    ...amounts('ShippingCost', f.shipping, rate),
+    ...amounts('ShippingTaxAmount', f.shippingTax, rate),
     OrderDate: localDateTime(order.createdAt),
     ShippingMethod: shippingMethodName(s.carrier),
     ShippingService: s.carrier.service,

@@ -10,7 +10,7 @@ import { defaultTrigger, toggledName, type MapContext, type TriggerTable } from 
 import metrics from './metrics.json' with { type: 'json' };
 import { DEFAULT_INVOICE_MESSAGE } from '../../emails/invoice-message.ts';
 import * as P from './payload.ts';
-import { totalsOf } from '../../domain/amounts.ts';
+import { orderFigures, refundFigures, shipmentFigures } from '../../domain/amounts.ts';
 import { isoWithOffset } from '../../domain/dates.ts';
 import type { Decimal } from '../../domain/money.ts';
 
@@ -45,7 +45,7 @@ function properties(intent: EmailIntent, s: KlaviyoSettings, ctx: MapContext): {
   switch (subject.kind) {
     case 'order': {
       const order = subject.order;
-      const value = totalsOf(order.lines).value.plus(order.shipping).plus(order.handling);
+      const value = orderFigures(order).total;
       if (intent.emailType === 'order') return { props: P.orderReceiptProperties(order, orderUrl(order.hashId), o), value, currency: order.currency };
       if (intent.emailType === 'order_conf') return { props: P.orderConfirmationProperties(order, orderUrl(order.hashId), o), value, currency: order.currency };
       return { props: P.cancelProperties(order, intent.message, o), value, currency: order.currency };
@@ -53,10 +53,10 @@ function properties(intent: EmailIntent, s: KlaviyoSettings, ctx: MapContext): {
     case 'shipment': {
       const sh = subject.shipment;
       const updateType = s.shipmentUpdateType[intent.recipient];
-      return { props: P.shipmentProperties(sh, updateType, ctx.store.trackingUrl, o), value: totalsOf(sh.lines).value.plus(sh.shipping), currency: sh.order.currency };
+      return { props: P.shipmentProperties(sh, updateType, ctx.store.trackingUrl, o), value: shipmentFigures(sh).total, currency: sh.order.currency };
     }
     case 'refund':
-      return { props: P.refundProperties(subject.refund, o), value: totalsOf(subject.refund.lines).value, currency: subject.refund.order.currency };
+      return { props: P.refundProperties(subject.refund, o), value: refundFigures(subject.refund).total, currency: subject.refund.order.currency };
     case 'invoice': {
       const inv = subject.invoice;
       const message = intent.message || DEFAULT_INVOICE_MESSAGE;

@@ -1,6 +1,6 @@
 // Rule subscriber fields (golden: ../shared/golden/rule/*.json). Pure functions.
 // Money appears twice: formatted ("7 919.22 DKK") and as a plain amount ("7919.22").
-import { lineTax, lineValue, taxByRate, totalsOf, unique, unitTax } from '../../domain/amounts.ts';
+import { lineTax, lineValue, taxByRate, unique, unitTax, type PartFigures } from '../../domain/amounts.ts';
 import { countryName, personName, regionCode } from '../../domain/address.ts';
 import { localDateTime, longDateTime } from '../../domain/dates.ts';
 import { groupedAmount, percentLabel, plainAmount, type Decimal } from '../../domain/money.ts';
@@ -126,11 +126,11 @@ export interface OrderFieldOptions extends ProductOptions {
   billing: boolean;
 }
 
-/** Fields of the order emails over the given lines (the whole order, or a shipment's). */
-export function orderFields(order: Order, lines: Line[], shipping: Decimal, o: OrderFieldOptions): RuleField[] {
+/** Fields of the order emails over one part's figures (the whole order, a shipment's or a refund's). */
+export function orderFields(order: Order, f: PartFigures, o: OrderFieldOptions): RuleField[] {
   const ship = order.shippingAddress;
   const cur = order.currency;
-  const t = totalsOf(lines);
+  const lines = f.lines;
   const party = order.buyer ?? order.customer;
   return [
     field('Order.Number', order.number),
@@ -145,16 +145,16 @@ export function orderFields(order: Order, lines: Line[], shipping: Decimal, o: O
     field('Order.Date', localDateTime(order.createdAt)),
     field('Customer.Number', party?.id ?? null),
     field('Customer.Language', o.language),
-    ...money('Order.Subtotal', t.original, cur),
-    ...money('Order.Discount', t.discount, cur),
-    ...money('Order.Shipping', shipping, cur),
-    ...money('Order.Total', t.value.plus(shipping).plus(order.handling), cur),
-    ...money('Order.Vat', t.tax, cur),
+    ...money('Order.Subtotal', f.original, cur),
+    ...money('Order.Discount', f.discount, cur),
+    ...money('Order.Shipping', f.shipping, cur),
+    ...money('Order.Total', f.total, cur),
+    ...money('Order.Vat', f.taxWithShipping, cur),
     field('Order.Vatpercent', taxByRate(lines).map((g) => percentLabel(g.percent)).join(', ') || '0%'),
     multiple('Order.PaymentMethod', [order.paymentPlugin]),
     multiple('Order.DeliveryMethod', [order.shippingOption]),
     SOURCE,
-    ...(o.billing ? [...money('Order.Handling', order.handling, cur), ...billingFields(order.billingAddress)] : []),
+    ...(o.billing ? [...money('Order.Handling', f.handling, cur), ...billingFields(order.billingAddress)] : []),
     ...productFields(lines, cur, o),
   ];
 }
@@ -206,7 +206,8 @@ export function passwordResetFields(person: Buyer | Customer, language: string, 
 export function invoiceFields(inv: Invoice, message: string, store: { name: string; email: string }): RuleField[] {
   return [
     field('Invoice.Id', inv.id),
-    field('Invoice.OrderNumber', inv.orderNumber),
+    // A manual invoice has no order: Rule refuses a null value, so the field is left out.
+    ...(inv.orderNumber === null ? [] : [field('Invoice.OrderNumber', inv.orderNumber)]),
     field('Invoice.Link', inv.link),
     field('Invoice.PayLink', inv.payLink),
     field('Invoice.Date', longDateTime(inv.createdAt)),

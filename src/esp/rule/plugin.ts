@@ -11,6 +11,7 @@ import { DEFAULT_INVOICE_MESSAGE } from '../../emails/invoice-message.ts';
 import { defaultTrigger, toggledName, type MapContext, type TriggerTable } from '../plugin.ts';
 import tags from './tags.json' with { type: 'json' };
 import * as P from './payload.ts';
+import { orderFigures, refundFigures, shipmentFigures } from '../../domain/amounts.ts';
 
 export const ruleSettingsSchema = z
   .object({
@@ -44,12 +45,12 @@ function fields(intent: EmailIntent, s: RuleSettings, ctx: MapContext, language:
     case 'order': {
       const order = subject.order;
       const cancel = intent.emailType === 'cancel' ? { message: intent.message, companyUrl: ctx.store.urls.company ?? '' } : undefined;
-      return P.orderFields(order, order.lines, order.shipping, { ...products, language, cancel, billing: !cancel });
+      return P.orderFields(order, orderFigures(order), { ...products, language, cancel, billing: !cancel });
     }
     case 'shipment':
-      return P.orderFields(subject.shipment.order, subject.shipment.lines, subject.shipment.shipping, { ...products, language, billing: true });
+      return P.orderFields(subject.shipment.order, shipmentFigures(subject.shipment), { ...products, language, billing: true });
     case 'refund':
-      return P.orderFields(subject.refund.order, subject.refund.lines, subject.refund.shipping, { ...products, language, billing: true });
+      return P.orderFields(subject.refund.order, refundFigures(subject.refund), { ...products, language, billing: true });
     case 'invoice':
       return P.invoiceFields(subject.invoice, intent.message || DEFAULT_INVOICE_MESSAGE, ctx.store.sender);
     case 'buyer':

@@ -1,9 +1,9 @@
 // Voyado Engage bodies (golden: ../shared/golden/voyado/*.json): v2 orders for order emails,
 // custom-trigger payloads for the others. Pure functions.
-import { isDiscounted, lineDiscount, lineOriginalValue, lineTax, lineValue, taxByRate, totalsOf } from '../../domain/amounts.ts';
+import { isDiscounted, lineDiscount, lineOriginalValue, lineTax, lineValue, taxByRate, type PartFigures } from '../../domain/amounts.ts';
 import { personName, regionCode, regionName } from '../../domain/address.ts';
 import { isoWithOffset, localDateTime, longDateTime } from '../../domain/dates.ts';
-import { percentLabel, plainAmount, type Decimal } from '../../domain/money.ts';
+import { percentLabel, plainAmount } from '../../domain/money.ts';
 import type { Account, Address, Buyer, Customer, Invoice, Line, Order } from '../../domain/types.ts';
 import { renderInvoiceMessage } from '../../emails/invoice-message.ts';
 import { invoiceAccount, invoiceItems } from '../../emails/invoice-data.ts';
@@ -51,10 +51,8 @@ function item(l: Line, type: 'purchase' | 'return', imageSize: string): Body {
 
 export interface VoyadoOrderInput {
   order: Order;
-  /** The whole order's lines, or a shipment's or a return's. */
-  lines: Line[];
-  shipping: Decimal;
-  shippingTax: Decimal;
+  /** The whole order's figures, or a shipment's or a return's (domain/amounts.ts). */
+  figures: PartFigures;
   email: string;
   orderStatus: string;
   paymentStatus: string;
@@ -69,8 +67,8 @@ export interface VoyadoOrderInput {
 
 export function orderBody(x: VoyadoOrderInput): Body {
   const { order } = x;
-  const t = totalsOf(x.lines);
-  const total = t.value.plus(x.shipping).plus(order.handling);
+  const t = x.figures;
+  const total = t.total;
   const s = x.shipment;
   const body: Body = {
     contact: { matchKey: x.email, matchKeyType: 'email' },
@@ -80,11 +78,11 @@ export function orderBody(x: VoyadoOrderInput): Body {
     paymentStatus: x.paymentStatus,
     storeId: x.storeId,
     currency: order.currency,
-    items: x.lines.map((l) => item(l, x.isReturn ? 'return' : 'purchase', x.imageSize)),
+    items: t.lines.map((l) => item(l, x.isReturn ? 'return' : 'purchase', x.imageSize)),
     // A rate, not money: Engage takes it as a number.
     exchangeRateToGroupCurrency: Number(order.baseRate.toString()),
-    freightFee: { value: plainAmount(x.shipping), tax: plainAmount(x.shippingTax) },
-    handlingFee: { value: plainAmount(order.handling), tax: '0.00' },
+    freightFee: { value: plainAmount(t.shipping), tax: plainAmount(t.shippingTax) },
+    handlingFee: { value: plainAmount(t.handling), tax: '0.00' },
     paymentMethods: [{ type: order.paymentMethod, description: 'N/A', value: plainAmount(total) }],
     extraData: {
       ...addressExtra('billing', order.billingAddress),
@@ -104,7 +102,7 @@ export function orderBody(x: VoyadoOrderInput): Body {
     totalGrossPrice: plainAmount(total),
     totalItemsPrice: plainAmount(t.value),
     anyReturnItems: x.isReturn,
-    taxDetails: taxByRate(x.lines).map((g) => ({ description: percentLabel(g.percent), value: plainAmount(g.tax) })),
+    taxDetails: taxByRate(t.lines).map((g) => ({ description: percentLabel(g.percent), value: plainAmount(g.tax) })),
   };
   if (s) body.shippingDate = isoWithOffset(s.shippedAt);
   body.language = x.language;

@@ -7,7 +7,7 @@ import type { OutgoingRequest } from '../../delivery/types.ts';
 import type { Order, StoreKind } from '../../domain/types.ts';
 import { commonPluginFields } from '../common-settings.ts';
 import { DEFAULT_INVOICE_MESSAGE } from '../../emails/invoice-message.ts';
-import { shipmentShippingTax } from '../../emails/shipping.ts';
+import { orderFigures, refundFigures, shipmentFigures } from '../../domain/amounts.ts';
 import { toggledName, type MapContext } from '../plugin.ts';
 import * as P from './payload.ts';
 import { baseUrlOf, storedHeaders } from './api.ts';
@@ -79,7 +79,7 @@ function body(intent: EmailIntent, name: string, s: VoyadoSettings, ctx: MapCont
   switch (subject.kind) {
     case 'order': {
       const o = subject.order;
-      return P.orderBody({ ...common, order: o, lines: o.lines, shipping: o.shipping, shippingTax: o.shippingTax, paymentStatus: paymentStatus(o, s), storeId: storeExternalId(o, s), isReturn: false });
+      return P.orderBody({ ...common, order: o, figures: orderFigures(o), paymentStatus: paymentStatus(o, s), storeId: storeExternalId(o, s), isReturn: false });
     }
     case 'shipment': {
       const sh = subject.shipment;
@@ -87,9 +87,7 @@ function body(intent: EmailIntent, name: string, s: VoyadoSettings, ctx: MapCont
       return P.orderBody({
         ...common,
         order: o,
-        lines: sh.lines,
-        shipping: sh.shipping,
-        shippingTax: shipmentShippingTax(o, sh.shipping),
+        figures: shipmentFigures(sh),
         paymentStatus: paymentStatus(o, s),
         storeId: storeExternalId(o, s),
         isReturn: false,
@@ -99,7 +97,7 @@ function body(intent: EmailIntent, name: string, s: VoyadoSettings, ctx: MapCont
     case 'refund': {
       const r = subject.refund;
       const o = r.order;
-      return P.orderBody({ ...common, order: o, lines: r.lines, shipping: r.shipping, shippingTax: shipmentShippingTax(o, r.shipping), paymentStatus: paymentStatus(o, s), storeId: storeExternalId(o, s), isReturn: true });
+      return P.orderBody({ ...common, order: o, figures: refundFigures(r), paymentStatus: paymentStatus(o, s), storeId: storeExternalId(o, s), isReturn: true });
     }
     case 'invoice':
       return P.invoiceTrigger(subject.invoice, intent.message || DEFAULT_INVOICE_MESSAGE, ctx.store.sender);
