@@ -227,8 +227,11 @@ type UserError { message: String! path: [String!] }
 type EventListenersPayload { eventListeners: [EventListener!]! userErrors: [UserError!]! userWarnings: [UserError!]! }
 type EventsConfirmPayload { userErrors: [UserError!]! userWarnings: [UserError!]! }
 
-input OrderFilter { number: Int id: [String!] storeType: StoreType status: [String!] }
+# centra.dev/graphql/orderfilter.html: number is a list of order numbers.
+input OrderFilter { number: [Int!] id: [String!] storeType: StoreType status: [String!] }
 input IdFilter { id: [Int!] }
+# centra.dev/graphql/accountfilter.html: account ids are Int64.
+input AccountFilter { id: [Int64!] }
 
 type Query {
   orders(where: OrderFilter, limit: Int = 20, page: Int = 1): [Order!]!
@@ -236,7 +239,7 @@ type Query {
   returns(where: IdFilter, limit: Int = 20, page: Int = 1): [Return!]!
   customers(where: IdFilter, limit: Int = 20, page: Int = 1): [Customer!]!
   buyers(where: IdFilter, limit: Int = 20, page: Int = 1): [Buyer!]!
-  accounts(where: IdFilter, limit: Int = 20, page: Int = 1): [Account!]!
+  accounts(where: AccountFilter, limit: Int = 20, page: Int = 1): [Account!]!
   invoices(where: IdFilter, limit: Int = 20, page: Int = 1): [Invoice!]!
   events(where: EventFilter, limit: Int = 200): [Event!]!
   eventListeners: [EventListener!]!

@@ -238,7 +238,7 @@ export function centraRoot(state: CentraState): Record<string, unknown> {
     orders: (args: Args) => {
       const w = args.where ?? {};
       let list = d().orders;
-      if (w.number !== undefined && w.number !== null) list = list.filter((o) => o.number === w.number);
+      if (Array.isArray(w.number)) list = list.filter((o) => w.number.includes(o.number));
       if (Array.isArray(w.id)) list = list.filter((o) => w.id.includes(o.id));
       if (w.storeType) list = list.filter((o) => o.store.type === w.storeType);
       let views = list.map((o) => state.orderView(o)).filter((v): v is Record<string, unknown> => v !== null);

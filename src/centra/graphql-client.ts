@@ -135,7 +135,7 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
     let out: unknown;
     switch (ref.type) {
       case 'order': {
-        const o = await one(ORDER_QUERY, { number: id }, 'orders');
+        const o = await one(ORDER_QUERY, { number: [id] }, 'orders');
         out = o && mapOrder(o);
         break;
       }

@@ -93,7 +93,7 @@ const ORDER = `fragment OrderFields on Order {
 
 const ORDER_FRAGMENTS = [MONEY, ADDRESS, ATTRIBUTES, ACCOUNT, BUYER, CUSTOMER, ORDER_LINE, ORDER].join('\n');
 
-export const ORDER_QUERY = `query OrderSnapshot($number: Int!) {
+export const ORDER_QUERY = `query OrderSnapshot($number: [Int!]) {
   orders(where: { number: $number }, limit: 1) { ...OrderFields }
 }
 ${ORDER_FRAGMENTS}`;
@@ -141,7 +141,7 @@ export const BUYER_QUERY = `query BuyerSnapshot($id: Int!) {
 }
 ${[ADDRESS, ACCOUNT, BUYER].join('\n')}`;
 
-export const ACCOUNT_QUERY = `query AccountSnapshot($id: Int!) {
+export const ACCOUNT_QUERY = `query AccountSnapshot($id: Int64!) {
   accounts(where: { id: [$id] }, limit: 1) {
     ...AccountFields
     store { id name type }
