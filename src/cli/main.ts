@@ -114,6 +114,13 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 1;
       return;
     }
+    // A file the command could not read or write: the system's message names it; no stack trace.
+    const errno = e as NodeJS.ErrnoException;
+    if (typeof errno?.code === 'string' && typeof errno.syscall === 'string') {
+      process.stderr.write(`esp-bridge: ${errno.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
     process.stderr.write(`esp-bridge: ${(e as Error).stack ?? String(e)}\n`);
     process.exitCode = 1;
   }

@@ -1,6 +1,7 @@
 // esp-bridge render --config FILE EVENT_FILE --out DIR: the fallback emails of an event as files,
 // to open in a browser or mail client: <delivery>.html, <delivery>.txt and each attachment.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { InputError } from '../config/errors.ts';
 import { join } from 'node:path';
 import { readEventFile } from '../centra/parse-event.ts';
 import { loadConfig } from '../config/load.ts';
@@ -11,10 +12,17 @@ const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
 
 /** Writes the files and returns their paths. */
 export async function renderEventToDir(configFile: string, eventFile: string, outDir: string): Promise<string[]> {
+  // --out names a directory: a file there is a readable error, before anything is planned.
+  const existing = statSync(outDir, { throwIfNoEntry: false });
+  if (existing && !existing.isDirectory()) throw new InputError(`--out ${outDir} is an existing file`, ['give a directory (it is created if missing); the emails are written into it']);
   const config = loadConfig(configFile);
   await preparePlanning(config);
   const plan = planEvent(readEventFile(eventFile), config);
-  mkdirSync(outDir, { recursive: true });
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (err) {
+    throw new InputError(`--out ${outDir} cannot be created`, [(err as Error).message]);
+  }
   const written: string[] = [];
   const write = (name: string, data: string | Buffer) => {
     const path = join(outDir, name);

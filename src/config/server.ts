@@ -20,8 +20,26 @@ export const serverSchema = z
     maxBodyBytes: z.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
     /** Webhook signatures whose t is further than this from now are rejected as stale. */
     signatureToleranceSec: z.number().int().positive().default(300),
+    /** Slow clients: how long a request's headers, and its whole body, may take to arrive, how long a connection may sit idle, and how many may be open. */
+    timeouts: z
+      .object({
+        /** All request headers received within this (else 408 and the connection is closed). */
+        headersMs: z.number().int().min(100).default(10_000),
+        /** The whole request, body included, received within this (else 408 and closed): a body trickled byte by byte is cut off here. */
+        requestMs: z.number().int().min(100).default(30_000),
+        /** A connection with no traffic either way for this long is closed (a request being answered counts as traffic only when bytes move). */
+        idleMs: z.number().int().min(100).default(60_000),
+        /** A kept-alive connection waits this long for the next request. */
+        keepAliveMs: z.number().int().min(100).default(5_000),
+      })
+      .strict()
+      .refine((t) => t.headersMs <= t.requestMs, { message: 'headersMs must not exceed requestMs' })
+      .default({ headersMs: 10_000, requestMs: 30_000, idleMs: 60_000, keepAliveMs: 5_000 }),
+    /** Connections open at once; one more is closed as soon as it is accepted. */
+    maxConnections: z.number().int().positive().default(1024),
   })
   .strict();
+export type ServerTimeouts = z.output<typeof serverSchema>['timeouts'];
 export type ServerConfig = z.infer<typeof serverSchema>;
 
 export const centraSchema = z
@@ -47,6 +65,8 @@ export interface ResolvedServerSettings {
   adminToken: string;
   maxBodyBytes: number;
   signatureToleranceSec: number;
+  timeouts: ServerTimeouts;
+  maxConnections: number;
   centra: { url: string; token: string; mode: 'webhook' | 'events'; pollIntervalMs: number; timeoutMs: number };
 }
 
@@ -93,6 +113,8 @@ export function resolveServerSettings(
     adminToken,
     maxBodyBytes: server.maxBodyBytes,
     signatureToleranceSec: server.signatureToleranceSec,
+    timeouts: server.timeouts,
+    maxConnections: server.maxConnections,
     centra: { url: centra.url, token, mode: centra.mode, pollIntervalMs: centra.pollIntervalMs, timeoutMs: centra.timeoutMs },
   };
 }

@@ -1,6 +1,8 @@
-// Defensive redaction before anything is stored or logged. The pipeline already strips
+// Defensive redaction before anything is stored, served or logged. The pipeline already strips
 // secrets; this is the second lock on the door. Stored requests are redacted where their ESP
-// says its secrets sit (redactRequest); logs by well-known key names at any depth (redactSecrets).
+// says its secrets sit (redactRequest); logs by well-known key names at any depth (redactSecrets);
+// and every text by the VALUES of the secrets this process resolved (registerSecret: the config's
+// secrets register themselves as they are resolved), whatever shape a vendor echoes them in.
 import type { OutgoingRequest } from './types.ts';
 
 export const REDACTED = '[redacted]';
@@ -25,8 +27,35 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
 const SCHEME_SECRET = /\b(Klaviyo-API-Key|Bearer|Basic)\s+[^\s"',;]+/gi;
 const QUERY_SECRET = /([?&](?:apikey|api_key|token|password)=)[^&#\s"']+/gi;
 
+/** Shorter values are not scrubbed from texts (they would match innocent words); no real credential is this short. */
+export const MIN_SECRET_CHARS = 6;
+const knownSecrets = new Set<string>();
+let secretPattern: RegExp | null = null;
+
+/** Every text redacted from now on has this value (and its URL-encoded form) scrubbed wherever it appears. */
+export function registerSecret(value: string): void {
+  if (typeof value !== 'string' || value.length < MIN_SECRET_CHARS) return;
+  const forms = [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)];
+  let added = false;
+  for (const f of forms) {
+    if (f.length < MIN_SECRET_CHARS || knownSecrets.has(f)) continue;
+    knownSecrets.add(f);
+    added = true;
+  }
+  if (!added) return;
+  // Longest first, so that a secret containing another is scrubbed whole.
+  const escaped = [...knownSecrets].sort((a, b) => b.length - a.length).map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  secretPattern = new RegExp(escaped.join('|'), 'g');
+}
+
+/** How many secret values are registered (tests). */
+export function registeredSecretCount(): number {
+  return knownSecrets.size;
+}
+
 export function redactString(s: string): string {
-  return s.replace(SCHEME_SECRET, `$1 ${REDACTED}`).replace(QUERY_SECRET, `$1${REDACTED}`);
+  const out = s.replace(SCHEME_SECRET, `$1 ${REDACTED}`).replace(QUERY_SECRET, `$1${REDACTED}`);
+  return secretPattern ? out.replace(secretPattern, REDACTED) : out;
 }
 
 /** Returns a redacted deep copy; the input is not modified. */

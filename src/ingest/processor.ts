@@ -6,6 +6,7 @@
 import { centraEventSchema, type CentraEvent } from '../centra/event-schema.ts';
 import { CentraQueryError, CentraUnavailableError, type CentraClient, type SnapshotType } from '../centra/graphql-client.ts';
 import { describeIssues, InputError } from '../config/errors.ts';
+import { redactString } from '../delivery/redact.ts';
 import { backoffMs } from '../delivery/retry-policy.ts';
 import type { EventSink } from './ports.ts';
 import type { SkippedEmail } from '../delivery/types.ts';
@@ -145,11 +146,11 @@ export function createProcessor(opts: ProcessorOptions): Processor {
           'event processed',
         );
       } else if (outcome.status === 'failed') {
-        await inbox.markFailed(row.key, t, outcome.error);
+        await inbox.markFailed(row.key, t, redactString(outcome.error));
         stats.failed++;
         log.warn({ key: row.key, error: outcome.error }, 'inbox event failed permanently');
       } else {
-        await inbox.markRetry(row.key, t, outcome.nextAttemptAt, outcome.error);
+        await inbox.markRetry(row.key, t, outcome.nextAttemptAt, redactString(outcome.error));
         stats.retried++;
         log.warn({ key: row.key, attempts: row.attempts + 1, retryInMs: outcome.nextAttemptAt - t, error: outcome.error }, 'Centra unavailable; event kept for a retry');
       }

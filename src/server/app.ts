@@ -10,7 +10,9 @@ import { NO_CONTROL } from '../centra/event-schema.ts';
 import { parseWebhookBody } from '../centra/webhook.ts';
 import { MAX_JSON_DEPTH, jsonDeeperThan } from '../domain/json-depth.ts';
 import { describeIssues } from '../config/errors.ts';
+import { serverSchema, type ServerTimeouts } from '../config/server.ts';
 import { replayDelivery } from '../delivery/outbox.ts';
+import { redactSecrets } from '../delivery/redact.ts';
 import { receiveDirectEvent, receiveWebhookCall } from '../ingest/receive.ts';
 import { EMAIL_TYPES } from '../emails/catalog.ts';
 import { resolveSecret } from '../config/secret.ts';
@@ -36,6 +38,9 @@ export interface AppDeps {
   adminToken: string;
   maxBodyBytes: number;
   signatureToleranceSec: number;
+  /** Slow clients (server.timeouts); default the config's defaults. */
+  timeouts?: ServerTimeouts;
+  maxConnections?: number;
   maxEventsPerCall?: number;
   /** Registers POST /bench/noop: parses a webhook body like the real route and answers, storing nothing. */
   benchNoopRoute?: boolean;
@@ -93,7 +98,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now;
   const maxEvents = deps.maxEventsPerCall ?? 100;
   const tokenDigest = digest(deps.adminToken);
-  const app = Fastify({ logger: false, bodyLimit: deps.maxBodyBytes, return503OnClosing: true, forceCloseConnections: 'idle', genReqId: requestIdOf });
+  const timeouts = deps.timeouts ?? serverSchema.shape.timeouts.parse(undefined);
+  const app = Fastify({
+    logger: false,
+    bodyLimit: deps.maxBodyBytes,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    genReqId: requestIdOf,
+    // Slow clients: Node answers 408 and closes a connection whose headers, or whole request, take too long;
+    // it looks at most every second (its default is every 30 s, which would let a trickle run 30 s over).
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(timeouts.headersMs / 4))) },
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+  });
+  app.server.maxConnections = deps.maxConnections ?? serverSchema.shape.maxConnections.parse(undefined);
 
   // Every answer carries its request id, and every request is one log line (health and metrics scrapes at debug).
   app.addHook('onSend', async (req, reply) => {
@@ -227,11 +246,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const q = parseQuery(deliveryQuery, req.query);
       if (!q.ok) return send(reply, q.result);
       const rows = await bridge.outbox.listDeliveries(q.value);
-      return send(reply, ok({ deliveries: rows.map(({ request: _r, ...rest }) => rest), limit: q.value.limit, offset: q.value.offset }));
+      return send(reply, ok({ deliveries: redactSecrets(rows.map(({ request: _r, ...rest }) => rest)), limit: q.value.limit, offset: q.value.offset }));
     });
     api.get<{ Params: { id: string } }>('/api/deliveries/:id', async (req, reply) => {
       const d = await bridge.outbox.getDelivery(req.params.id);
-      return send(reply, d ? ok(d) : fail('not_found', `no delivery ${req.params.id}`));
+      return send(reply, d ? ok(redactSecrets(d)) : fail('not_found', `no delivery ${req.params.id}`));
     });
     api.post<{ Params: { id: string } }>('/api/deliveries/:id/replay', async (req, reply) => {
       const replayed = await replayDelivery(bridge.outbox, req.params.id);
@@ -243,18 +262,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const q = parseQuery(inboxQuery, req.query);
       if (!q.ok) return send(reply, q.result);
       const [events, counts] = await Promise.all([inbox.list(q.value), inbox.counts()]);
-      return send(reply, ok({ events, counts, limit: q.value.limit, offset: q.value.offset }));
+      return send(reply, ok({ events: redactSecrets(events), counts, limit: q.value.limit, offset: q.value.offset }));
     });
     api.get<{ Params: { key: string } }>('/api/events/:key', async (req, reply) => {
       const row = await inbox.get(req.params.key);
-      return send(reply, row ? ok(row) : fail('not_found', `no event ${req.params.key}`));
+      return send(reply, row ? ok(redactSecrets(row)) : fail('not_found', `no event ${req.params.key}`));
     });
 
     // A complete event (object included): stored, then planned at once without a fetch.
     const eventDeps = { ingest, inbox, processor, now, onReceived: (e: { type: string }) => metrics.eventsReceived.inc({ type: e.type, source: 'direct' }) };
     api.post('/api/events', async (req, reply) => {
       const receipt = await receiveDirectEvent(eventDeps, req.body);
-      return send(reply, ok(receipt, receipt.duplicate ? 200 : 202));
+      return send(reply, ok(redactSecrets(receipt), receipt.duplicate ? 200 : 202));
     });
 
     // "Send email" by hand: fetch the object from Centra, submit with context.manual.

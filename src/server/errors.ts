@@ -1,5 +1,6 @@
 // Errors as typed results, mapped to HTTP status in one place.
 import type { FastifyReply } from 'fastify';
+import { redactString } from '../delivery/redact.ts';
 import { ConflictError, InputError, NotFoundError, RequestError, UnauthorizedError, UnavailableError, UpstreamError } from '../config/errors.ts';
 
 export type ApiErrorKind = 'bad_request' | 'unauthorized' | 'not_found' | 'conflict' | 'too_large' | 'unprocessable' | 'bad_gateway' | 'unavailable' | 'internal';
@@ -30,7 +31,8 @@ export const fail = (kind: ApiErrorKind, message: string, problems?: string[]): 
 export function send(reply: FastifyReply, result: ApiResult): FastifyReply {
   if (result.ok) return reply.code(result.status ?? 200).send(result.body);
   const { kind, message, problems } = result.error;
-  return reply.code(STATUS_OF[kind]).send({ error: message, ...(problems ? { problems } : {}) });
+  // An error may quote a vendor's answer: every configured secret is scrubbed from what is said.
+  return reply.code(STATUS_OF[kind]).send({ error: redactString(message), ...(problems ? { problems: problems.map(redactString) } : {}) });
 }
 
 /** fastify's own errors (body too large, bad JSON, unsupported media type) carry a 4xx statusCode. */

@@ -107,6 +107,8 @@ export async function startService(config: Config, opts: StartServiceOptions = {
     adminToken: settings.adminToken,
     maxBodyBytes: settings.maxBodyBytes,
     signatureToleranceSec: settings.signatureToleranceSec,
+    timeouts: settings.timeouts,
+    maxConnections: settings.maxConnections,
     benchNoopRoute: opts.benchNoopRoute,
   });
 

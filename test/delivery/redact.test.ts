@@ -28,3 +28,17 @@ test('the logger redacts the same things', () => {
   assert.ok(out.includes('[redacted]'));
   for (const s of ['abc123', 'zzz', 'pk_x']) assert.ok(!out.includes(s), s);
 });
+
+test('every resolved secret value is scrubbed from any text, in any shape; too short a value is left alone', async () => {
+  const { resolveSecret } = await import('../../src/config/secret.ts');
+  const { redactString, redactSecrets } = await import('../../src/delivery/redact.ts');
+  const value = resolveSecret({ env: 'REDACT_TEST_SECRET' }, { REDACT_TEST_SECRET: 'zx81/spectrum+c64' });
+  assert.equal(redactString(`echo: ${value}!`), 'echo: [redacted]!');
+  assert.equal(redactString(`url-encoded: ${encodeURIComponent(value)}`), 'url-encoded: [redacted]');
+  assert.deepEqual(redactSecrets({ nested: [{ text: `a${value}b` }] }), { nested: [{ text: 'a[redacted]b' }] });
+  // A connection URL's password is scrubbed on its own too.
+  resolveSecret('postgres://bridge:pa55-w0rd-x@db.example:5432/app');
+  assert.equal(redactString('auth failed for pa55-w0rd-x'), 'auth failed for [redacted]');
+  resolveSecret('abc');
+  assert.equal(redactString('abc abcdef'), 'abc abcdef');
+});

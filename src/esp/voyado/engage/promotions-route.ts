@@ -6,6 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { createAgents, httpExchange } from '../../../delivery/http.ts';
+import { redactString } from '../../../delivery/redact.ts';
 import type { RouteDeps } from '../../plugin.ts';
 import { baseUrlOf, liveHeaders } from '../api.ts';
 import type { VoyadoSettings } from '../plugin.ts';
@@ -98,7 +99,8 @@ export function promotionsRoute(deps: RouteDeps<VoyadoSettings>): FastifyPluginA
       agents.https.destroy();
     });
 
-    const reject = (reply: FastifyReply, status: number, error: string, message: string) => reply.code(status).send({ error, message });
+    // Messages may quote Engage's answer: every configured secret is scrubbed from them.
+    const reject = (reply: FastifyReply, status: number, error: string, message: string) => reply.code(status).send({ error, message: redactString(message) });
 
     async function contactIdByEmail(contacts: ContactClient, email: string): Promise<string | null> {
       const r = await contacts.lookup(email);

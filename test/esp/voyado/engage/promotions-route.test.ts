@@ -80,3 +80,29 @@ test('GET /api/promotions by email and by customerId (remembered contact, or the
     await v.close();
   }
 });
+
+test('GET /api/promotions: an Engage error echoing the API key reaches the storefront without it', async () => {
+  const { createServer } = await import('node:http');
+  // "Engage" (or a proxy before it) quoting the key it was given, as it is, URL-encoded and in a header dump.
+  const echo = createServer((req, res) => {
+    const key = String(req.headers.apikey ?? '');
+    req.resume();
+    res.writeHead(req.url?.includes('promotions') ? 500 : 400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message: `apikey ${key} refused (${encodeURIComponent(key)})`, headers: req.headers }));
+  });
+  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+  const app = Fastify();
+  try {
+    const url = `http://127.0.0.1:${(echo.address() as { port: number }).port}`;
+    const config = dtcConfig(url, { syncContacts: 'all', promotions: { enabled: true, vouchers: {}, storefrontToken: 'shop-token' } });
+    const plugins = config.stores.flatMap((store) => store.plugins.filter((p) => p.esp === 'voyado').map((p) => ({ store, settings: p as VoyadoSettings })));
+    await app.register(promotionsRoute({ plugins, secret: (ref) => resolveSecret(ref), timeoutMs: 5_000, storage: { contacts: memoryContactLinks() }, customerEmail: async () => null, adminToken: 'admin' }));
+    const r = await app.inject({ method: 'GET', url: '/api/promotions?email=anna%40example.com', headers: { authorization: 'Bearer shop-token' } });
+    assert.ok(r.statusCode >= 400 && r.statusCode < 600 && r.statusCode !== 500, `${r.statusCode} ${r.body}`);
+    assert.match(r.body, /\[redacted\]/, r.body);
+    assert.ok(!r.body.includes('voyado-test-key') && !r.body.includes(encodeURIComponent('voyado-test-key')), r.body);
+  } finally {
+    await app.close();
+    await new Promise((r) => echo.close(r));
+  }
+});
