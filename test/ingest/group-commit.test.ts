@@ -27,10 +27,20 @@ test('appends of one event-loop turn share one commit, and each caller gets its 
 });
 
 test('with a slow store, everything that arrives during a commit goes into the next one', async () => {
-  const store = recordingStore(30);
-  const gc = createGroupCommit({ commit: store.commit });
+  // The first commit is held open until the test lets it finish, so the outcome does not depend
+  // on how fast timers fire on a busy machine.
+  const commits: number[][] = [];
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const gc = createGroupCommit({
+    commit: async (items: number[]) => {
+      if (commits.length === 0) await held;
+      commits.push([...items]);
+      return items.map((x) => x * 2);
+    },
+  });
   const first = gc.append([1]);
-  // The first commit starts on the next check phase; a timer could come first on a busy machine.
+  // The first commit starts on the next check phase.
   await new Promise((r) => setImmediate(r));
   assert.equal(gc.waiting, 0, 'the first commit is running now');
   const later: Promise<number[]>[] = [];
@@ -38,9 +48,11 @@ test('with a slow store, everything that arrives during a commit goes into the n
     later.push(gc.append([i]));
     await new Promise((r) => setTimeout(r, 2));
   }
+  assert.equal(gc.waiting, 5, 'all five wait for the running commit');
+  release();
   assert.deepEqual(await first, [2]);
   assert.deepEqual(await Promise.all(later), [[4], [6], [8], [10], [12]]);
-  assert.deepEqual(store.commits, [[1], [2, 3, 4, 5, 6]], 'two commits, not six');
+  assert.deepEqual(commits, [[1], [2, 3, 4, 5, 6]], 'two commits, not six');
 });
 
 test('maxItems splits between appends, never inside one; an append larger than maxItems is committed whole', async () => {
