@@ -1,110 +1,149 @@
-// The subset of Centra's Integration API schema the emulator serves. Types and field names are
-// Centra's; fields the bridge's snapshot marks "assumed" are served under the snapshot's name
-// (docs/centra.md lists them).
+// The subset of Centra's Integration API schema the emulator serves, written from Centra's
+// published material. Each type carries a source note:
+//   [S:x]   https://centra.dev/graphql/x.html (schema page; via ../shared/reference/centra-integration-api.md)
+//   [DOC:x] repo centrahq/api-documentation, pages/05.api-references/02.graphql-integration-api/
+//           05.examples/01.dtc (dtc) · 05.examples/02.b2b (b2b) · 01.authorization (auth) ·
+//           08.events-system (events) · pages/04.guides/02.erp-gql-integration (erp)
+//   [ISSUE] the filter types quoted in issue 11 from centra.dev/graphql (OrderFilter, AccountFilter)
+//   "assumed" = an entry point or type Centra's pages show but whose fields/arguments we could not read.
+// Nothing here is a field Centra does not publish; test/centra/queries-schema.test.ts checks the
+// bridge's queries and Centra's own example queries (test/fixtures/centra-examples/) against it.
 export const CENTRA_SDL = /* GraphQL */ `
+"[S:datetimetz] default output Y-m-d\\\\TH:i:sP"
 scalar DateTimeTz
+"[S:date]"
 scalar Date
+"[S:account] (Account.id: Int64!)"
 scalar Int64
 
+"[DOC:auth] [DOC:dtc] storeType filter values"
 enum StoreType { DIRECT_TO_CONSUMER WHOLESALE }
+"[S:account] [S:buyer] status"
 enum Status { ACTIVE INACTIVE }
+"[DOC:erp] values seen (the enum page was not readable)"
+enum OrderStatus { PENDING CONFIRMED PROCESSING SHIPPED CANCELLED ARCHIVED }
+"[S:invoice…] InvoiceType is an enum; its values are not readable: assumed INVOICE / CREDIT_NOTE"
+enum InvoiceType { INVOICE CREDIT_NOTE }
 
+"[S:monetaryvalue] [DOC:dtc] currency { id code }"
 type Currency { id: Int! code: String! }
+"[S:monetaryvalue]"
 type MonetaryValue { value: Float! currency: Currency! formattedValue: String! conversionRate: Float! }
+"[DOC:dtc] store { id type }, [DOC:b2b] stores { id name }"
 type Store { id: Int! name: String! type: StoreType! }
+"[DOC:dtc] market { id name }"
 type Market { id: Int! name: String! }
+"[DOC:dtc] pricelist { id name }"
 type Pricelist { id: Int! name: String! }
+"[DOC:dtc] country { id name code }"
 type Country { id: Int code: String! name: String! }
-type CountryState { code: String name: String }
-type Language { id: Int! code: String! name: String! }
-type CarrierInformation { carrierName: String serviceName: String }
+"[DOC:dtc] state { id name code }"
+type CountryState { id: Int code: String name: String }
+"[S:shipment] [DOC:dtc] carrierInformation { carrierName serviceName accountIdentifier taxId }"
+type CarrierInformation { carrierName: String serviceName: String accountIdentifier: String taxId: String }
 
+"[DOC:dtc] fragment address / fullAddress"
 type Address {
   firstName: String lastName: String companyName: String attention: String address1: String address2: String
   city: String zipCode: String stateOrProvince: String state: CountryState country: Country
   email: String phoneNumber: String cellPhoneNumber: String faxNumber: String vatNumber: String
 }
 
+"[S:attributetype]"
 type AttributeType { name: String! description: String isMapped: Boolean! isMulti: Boolean! }
+"[S:attributeelement]"
 interface AttributeElement { key: String! description: String kind: String! }
+"[S:attributestringelement]"
 type AttributeStringElement implements AttributeElement { key: String! description: String kind: String! value: String }
+"[S:attributechoiceelement]"
 type AttributeChoiceElement implements AttributeElement { key: String! description: String kind: String! isMulti: Boolean! selectedValue: String selectedValueName: String }
+"[S:attributeimageelement]"
 type AttributeImageElement implements AttributeElement { key: String! description: String kind: String! url: String width: Int height: Int mimeType: String }
-interface Attribute { description: String type: AttributeType! elements: [AttributeElement!]! }
-type DynamicAttribute implements Attribute { description: String type: AttributeType! elements: [AttributeElement!]! }
-type MappedAttribute implements Attribute { description: String type: AttributeType! elements: [AttributeElement!]! }
+"[S:attributefileelement]"
+type AttributeFileElement implements AttributeElement { key: String! description: String kind: String! url: String }
+"[DOC:attr] AttributeObjectType"
+enum AttributeObjectType { Account Category Customer DeliveryGroup Display Order Product SizeChart StoreItem ProductVariant ProductMedia Voucher Campaign }
+"[S:attribute]"
+interface Attribute { description: String objectType: AttributeObjectType! type: AttributeType! elements: [AttributeElement!]! }
+"[S:dynamicattribute]"
+type DynamicAttribute implements Attribute { description: String objectType: AttributeObjectType! type: AttributeType! elements: [AttributeElement!]! }
+"[S:mappedattribute]"
+type MappedAttribute implements Attribute { description: String objectType: AttributeObjectType! type: AttributeType! elements: [AttributeElement!]! }
+"[S:order] (Order implements ObjectWithAttributes) [DOC:erp] fragment attributes on ObjectWithAttributes"
+interface ObjectWithAttributes { attributes: [Attribute!]! }
 
+"[S:salesrepresentative]"
 type SalesRepresentative { id: Int! name: String! status: Status! email: String commissionPercent: Float! }
+"[DOC:dtc] paymentTerms { id description }"
 type PaymentTerms { id: Int! description: String }
+"[DOC:dtc] shippingTerms { id description }"
 type ShippingTerms { id: Int! description: String }
 
-type Account {
+"[S:account] [DOC:dtc] fragment accountData"
+type Account implements ObjectWithAttributes {
   id: Int64! name: String! status: Status! createdAt: DateTimeTz discountPercent: Float!
   salesRepresentative: SalesRepresentative paymentTerms: PaymentTerms shippingTerms: ShippingTerms
-  accountEmail: String billingEmail: String shippingEmail: String vatNumber: String
-  carrierInformation: CarrierInformation market: Market pricelist: Pricelist
-  billingAddress: Address accountAddress: Address buyers: [Buyer!]! store: Store!
+  accountEmail: String billingEmail: String shippingEmail: String vatNumber: String websiteUrl: String
+  carrierInformation: CarrierInformation billingAddress: Address accountAddress: Address buyers: [Buyer!]!
+  attributes: [Attribute!]!
 }
 
+"[S:buyer]"
 type Buyer {
   id: Int! status: Status! email: String! firstName: String lastName: String phoneNumber: String cellPhoneNumber: String
-  createdAt: DateTimeTz totalOrders: Int! billingAddress: Address store: Store! receiveAutoEmails: Boolean! account: Account!
-  "assumed: the buyer-level Send order receipt override (null = store setting)"
-  sendOrderReceipt: Boolean
-  "assumed: the buyer's company"
-  companyName: String
+  websiteUrl: String createdAt: DateTimeTz totalOrders: Int! billingAddress: Address store: Store! receiveAutoEmails: Boolean!
+  account: Account!
 }
 
-type Customer {
-  id: Int! status: Status! email: String! firstName: String lastName: String phoneNumber: String
-  createdAt: DateTimeTz totalOrders: Int! billingAddress: Address store: Store! market: Market pricelist: Pricelist
-  language: Language
-  "assumed: registered (signed up) versus guest"
-  isRegistered: Boolean!
-  "assumed: newsletter subscription"
-  newsletter: Boolean!
-  "assumed: the Voyado Engage contact id custom attribute"
-  engageContactId: String
+"[S:customer] (types in order; names from CustomerFilter and [DOC:dtc]) — no language, newsletter, registered or ESP fields are published"
+type Customer implements ObjectWithAttributes {
+  id: Int! status: Status! email: String! firstName: String lastName: String phoneNumber: String cellPhoneNumber: String
+  createdAt: DateTimeTz totalOrders: Int! billingAddress: Address store: Store! attributes: [Attribute!]!
 }
 
+"[DOC:dtc] PaymentHistoryEntryType (description of the type)"
+enum PaymentHistoryEntryType {
+  AUTH CAPTURE CAPTURE_PENDING CAPTURE_FAILED CAPTURE_REQUEST REFUND REFUND_REQUEST REFUND_FAILED CANCEL CANCEL_REQUEST
+  MARKED_AS_PAID MARKED_AS_UNPAID PREPAID AUTH_PENDING ADDITIONAL_ORDER_PAYMENT INVOICE OTHER AUTH_GIFT_CARD
+  CAPTURE_GIFT_CARD CANCEL_GIFT_CARD REFUND_GIFT_CARD
+}
+"[DOC:dtc] values seen"
+enum PaymentHistoryEntryStatus { SUCCESS PENDING FAILED }
+"[S:paymenthistoryentry]"
 type PaymentHistoryEntry {
-  id: Int! createdAt: DateTimeTz status: String! entryType: String! externalReference: String
+  id: Int! createdAt: DateTimeTz status: PaymentHistoryEntryStatus! entryType: PaymentHistoryEntryType! externalReference: String
   value: MonetaryValue! paymentMethod: String
 }
+"[DOC:dtc] paymentHistory(where: {entryType: [...]})"
+input PaymentHistoryFilter { entryType: [PaymentHistoryEntryType!] }
 
-type Product {
-  id: Int! name: String uri: String countryOfOrigin: Country excerpt: String stockUnit: String
-  createdAt: DateTimeTz updatedAt: DateTimeTz attributes: [Attribute!]!
-}
-type ProductVariant { id: Int! name: String variantNumber: String }
-type ProductSize { SKU: String GTIN: String EAN: String UPC: String sizeNumber: String description: String }
-type Brand { id: Int name: String! uri: String }
-"assumed shape: name is the path of category names"
-type Category { id: Int! name: [String!]! uri: String }
-type Collection { id: Int! name: String uri: String }
-"assumed: a display (product page)"
-type Display { id: Int! uri: String }
-"assumed: one image, its URL per size name"
-type ProductMedia { sources: [MediaSource!]! }
-type MediaSource { sizeName: String! url: String! }
+"[DOC:dtc] product { id name }; Product is an attribute object type [DOC:attr]"
+type Product implements ObjectWithAttributes { id: Int! name: String attributes: [Attribute!]! }
+"[DOC:dtc] productVariant { id name }"
+type ProductVariant { id: Int! name: String }
+"[DOC:dtc] productSize { id SKU GTIN description preorder }"
+type ProductSize { id: Int SKU: String GTIN: String description: String preorder: Boolean }
+"[DOC:dtc] brand { id name }"
+type Brand { id: Int name: String! }
 
+"[S:productorderline] (line fields) [DOC:dtc] fragment orderLine"
 interface OrderLine {
   id: Int! productName: String productVariantName: String folderName: String size: String! productNumber: String!
   quantity: Int! cancelledQuantity: Int! returnedQuantity: Int! taxPercent: Float! discountPercent: Float!
-  unitPrice(includingTax: Boolean = true): MonetaryValue! unitOriginalPrice(includingTax: Boolean = true): MonetaryValue!
-  lineValue(includingTax: Boolean = true): MonetaryValue! hasAnyDiscount: Boolean! comment: String productExternalUrl: String
-  display: Display product: Product productVariant: ProductVariant productSize: ProductSize brand: Brand
-  category: Category collection: Collection media: [ProductMedia!] recommendedRetailPrice: MonetaryValue
+  unitPrice(includingTax: Boolean! = true): MonetaryValue! unitOriginalPrice(includingTax: Boolean! = true): MonetaryValue!
+  lineValue(includingTax: Boolean! = true): MonetaryValue! hasAnyDiscount: Boolean! comment: String productExternalUrl: String
+  product: Product productVariant: ProductVariant productSize: ProductSize brand: Brand
 }
+"[S:productorderline]"
 type ProductOrderLine implements OrderLine {
   id: Int! productName: String productVariantName: String folderName: String size: String! productNumber: String!
   quantity: Int! cancelledQuantity: Int! returnedQuantity: Int! taxPercent: Float! discountPercent: Float!
-  unitPrice(includingTax: Boolean = true): MonetaryValue! unitOriginalPrice(includingTax: Boolean = true): MonetaryValue!
-  lineValue(includingTax: Boolean = true): MonetaryValue! hasAnyDiscount: Boolean! comment: String productExternalUrl: String
-  display: Display product: Product productVariant: ProductVariant productSize: ProductSize brand: Brand
-  category: Category collection: Collection media: [ProductMedia!] recommendedRetailPrice: MonetaryValue
+  unitPrice(includingTax: Boolean! = true): MonetaryValue! unitOriginalPrice(includingTax: Boolean! = true): MonetaryValue!
+  lineValue(includingTax: Boolean! = true): MonetaryValue! hasAnyDiscount: Boolean! comment: String productExternalUrl: String
+  product: Product productVariant: ProductVariant productSize: ProductSize brand: Brand
 }
 
+"[S:ordertotals]"
 type OrderTotals {
   quantity: Int! originalQuantity: Int! cancelledQuantity: Int! unexpeditedQuantity: Int!
   lineValues: MonetaryValue! shipping: MonetaryValue! handling: MonetaryValue! discounts: MonetaryValue!
@@ -112,139 +151,192 @@ type OrderTotals {
   shippingTaxAdded: MonetaryValue shippingTaxDeducted: MonetaryValue shippingTaxIncluded: MonetaryValue
 }
 
-interface OrderDiscount { value: MonetaryValue! date: DateTimeTz! }
-interface AppliedVoucher { value: MonetaryValue! date: DateTimeTz! voucherName: String code: String voucherMethod: String }
+"[S:orderdiscount]"
+interface OrderDiscount { value: MonetaryValue! date(format: String): DateTimeTz! }
+"[S:appliedvoucher]"
+interface AppliedVoucher { value: MonetaryValue! date(format: String): DateTimeTz! voucherName: String code: String url: String }
+"[S:appliedvoucher] implementations"
 type AppliedVoucherDiscount implements OrderDiscount & AppliedVoucher {
-  value: MonetaryValue! date: DateTimeTz! voucherName: String code: String voucherMethod: String shippingValue: MonetaryValue
+  value: MonetaryValue! date(format: String): DateTimeTz! voucherName: String code: String url: String shippingValue: MonetaryValue
 }
 
-type PaymentMethod { name: String plugin: String uri: String }
+"[DOC:dtc] paymentMethod { uri plugin }"
+type PaymentMethod { uri: String plugin: String }
+"[DOC:dtc] shippingOption { name uri id }"
 type ShippingOption { id: Int! name: String uri: String }
+"[DOC:dtc] shippingPriceGroup { shippingOption }"
 type ShippingPriceGroup { shippingOption: ShippingOption }
-type PreorderDeliveryWindow { id: Int! name: String deliveryStartDate: Date deliveryEndDate: Date }
-"assumed: subscription contracts of a DTC order"
-type SubscriptionContract { id: Int! }
+"[DOC:dtc] deliveryWindows { id name __typename ... on PreorderDeliveryWindow }"
+interface DeliveryWindow { id: Int! name: String }
+"[DOC:dtc] [DOC:b2b]"
+type PreorderDeliveryWindow implements DeliveryWindow { id: Int! name: String deliveryStartDate: Date deliveryEndDate: Date }
+"[DOC:b2b] atOnce delivery windows"
+type AtOnceDeliveryWindow implements DeliveryWindow { id: Int! name: String }
 
-interface Order {
-  id: String! number: Int! status: String! createdAt: DateTimeTz! updatedAt: DateTimeTz! orderDate: DateTimeTz!
-  store: Store! market: Market pricelist: Pricelist country: Country language: Language currencyBaseRate: Float!
-  grandTotal(includingTax: Boolean = true): MonetaryValue! totals: OrderTotals discountsApplied: [OrderDiscount!]!
-  paymentMethod: PaymentMethod shippingPriceGroup: ShippingPriceGroup carrierInformation: CarrierInformation
+"[S:order] [DOC:dtc] — no language, carrierInformation, subscription fields are published"
+interface Order implements ObjectWithAttributes {
+  id: String! number: Int! status: OrderStatus! createdAt(format: String): DateTimeTz! updatedAt(format: String): DateTimeTz! orderDate(format: String): DateTimeTz!
+  store: Store! market: Market pricelist: Pricelist country: Country currencyBaseRate: Float!
+  grandTotal(includingTax: Boolean! = true): MonetaryValue! totals: OrderTotals discountsApplied: [OrderDiscount!]!
+  paymentMethod: PaymentMethod shippingPriceGroup: ShippingPriceGroup
   shippingAddress: Address billingAddress: Address lines(includeFullyCancelled: Boolean): [OrderLine!]!
-  paymentHistory: [PaymentHistoryEntry!]! attributes: [Attribute!]! otherComment: String! isOnHold: Boolean! userIP: String
-  shipments: [Shipment!]!
+  paymentHistory(where: PaymentHistoryFilter): [PaymentHistoryEntry!]! attributes: [Attribute!]! otherComment: String! internalComment: String
+  isOnHold: Boolean! userIP: String
 }
-type DirectToConsumerOrder implements Order {
-  id: String! number: Int! status: String! createdAt: DateTimeTz! updatedAt: DateTimeTz! orderDate: DateTimeTz!
-  store: Store! market: Market pricelist: Pricelist country: Country language: Language currencyBaseRate: Float!
-  grandTotal(includingTax: Boolean = true): MonetaryValue! totals: OrderTotals discountsApplied: [OrderDiscount!]!
-  paymentMethod: PaymentMethod shippingPriceGroup: ShippingPriceGroup carrierInformation: CarrierInformation
+"[S:directtoconsumerorder]"
+type DirectToConsumerOrder implements Order & ObjectWithAttributes {
+  id: String! number: Int! status: OrderStatus! createdAt(format: String): DateTimeTz! updatedAt(format: String): DateTimeTz! orderDate(format: String): DateTimeTz!
+  store: Store! market: Market pricelist: Pricelist country: Country currencyBaseRate: Float!
+  grandTotal(includingTax: Boolean! = true): MonetaryValue! totals: OrderTotals discountsApplied: [OrderDiscount!]!
+  paymentMethod: PaymentMethod shippingPriceGroup: ShippingPriceGroup
   shippingAddress: Address billingAddress: Address lines(includeFullyCancelled: Boolean): [OrderLine!]!
-  paymentHistory: [PaymentHistoryEntry!]! attributes: [Attribute!]! otherComment: String! isOnHold: Boolean! userIP: String
-  shipments: [Shipment!]!
-  customer: Customer subscriptionContracts: [SubscriptionContract!]
+  paymentHistory(where: PaymentHistoryFilter): [PaymentHistoryEntry!]! attributes: [Attribute!]! otherComment: String! internalComment: String
+  isOnHold: Boolean! userIP: String
+  customer: Customer
 }
-type WholesaleOrder implements Order {
-  id: String! number: Int! status: String! createdAt: DateTimeTz! updatedAt: DateTimeTz! orderDate: DateTimeTz!
-  store: Store! market: Market pricelist: Pricelist country: Country language: Language currencyBaseRate: Float!
-  grandTotal(includingTax: Boolean = true): MonetaryValue! totals: OrderTotals discountsApplied: [OrderDiscount!]!
-  paymentMethod: PaymentMethod shippingPriceGroup: ShippingPriceGroup carrierInformation: CarrierInformation
+"[S:wholesaleorder]"
+type WholesaleOrder implements Order & ObjectWithAttributes {
+  id: String! number: Int! status: OrderStatus! createdAt(format: String): DateTimeTz! updatedAt(format: String): DateTimeTz! orderDate(format: String): DateTimeTz!
+  store: Store! market: Market pricelist: Pricelist country: Country currencyBaseRate: Float!
+  grandTotal(includingTax: Boolean! = true): MonetaryValue! totals: OrderTotals discountsApplied: [OrderDiscount!]!
+  paymentMethod: PaymentMethod shippingPriceGroup: ShippingPriceGroup
   shippingAddress: Address billingAddress: Address lines(includeFullyCancelled: Boolean): [OrderLine!]!
-  paymentHistory: [PaymentHistoryEntry!]! attributes: [Attribute!]! otherComment: String! isOnHold: Boolean! userIP: String
-  shipments: [Shipment!]!
-  buyer: Buyer account: Account purchaseOrderNumber: String deliveryWindows: [PreorderDeliveryWindow!]
+  paymentHistory(where: PaymentHistoryFilter): [PaymentHistoryEntry!]! attributes: [Attribute!]! otherComment: String! internalComment: String
+  isOnHold: Boolean! userIP: String
+  buyer: Buyer account: Account purchaseOrderNumber: String deliveryWindows: [DeliveryWindow!]
 }
 
-type ShipmentLine { id: Int! orderLine: OrderLine! quantity: Int! }
+"[DOC:b2b] createShipment lines: [{ orderLine: { id }, quantity }]; [DOC:dtc] lines { id quantity lineValue }"
+type ShipmentLine { id: Int! orderLine: OrderLine! quantity: Int! lineValue: MonetaryValue }
+"[S:directtoconsumershipment] (Shipment interface)"
 interface Shipment {
   id: Int! number: String! createdAt: DateTimeTz! updatedAt: DateTimeTz isGoodToGo: Boolean! isPrinted: Boolean! isShipped: Boolean!
   isOnHold: Boolean! isPaid: Boolean! isCaptured: Boolean! trackingNumber: String returnTrackingNumber: String numberOfPackages: Int!
-  carrierInformation: CarrierInformation additionalMessage: String shippedAt: DateTimeTz grandTotal(includingTax: Boolean = true): MonetaryValue!
-  "assumed: the shipping cost charged with this shipment"
-  shippingValue: MonetaryValue
+  carrierInformation: CarrierInformation additionalMessage: String shippedAt: DateTimeTz grandTotal(includingTax: Boolean! = true): MonetaryValue!
   lines: [ShipmentLine!]! order: Order!
 }
+"[S:directtoconsumershipment]"
 type DirectToConsumerShipment implements Shipment {
   id: Int! number: String! createdAt: DateTimeTz! updatedAt: DateTimeTz isGoodToGo: Boolean! isPrinted: Boolean! isShipped: Boolean!
   isOnHold: Boolean! isPaid: Boolean! isCaptured: Boolean! trackingNumber: String returnTrackingNumber: String numberOfPackages: Int!
-  carrierInformation: CarrierInformation additionalMessage: String shippedAt: DateTimeTz grandTotal(includingTax: Boolean = true): MonetaryValue!
-  shippingValue: MonetaryValue lines: [ShipmentLine!]! order: Order!
+  carrierInformation: CarrierInformation additionalMessage: String shippedAt: DateTimeTz grandTotal(includingTax: Boolean! = true): MonetaryValue!
+  lines: [ShipmentLine!]! order: Order!
 }
+"[S:wholesaleshipment] assumed: the same fields as the DTC shipment"
 type WholesaleShipment implements Shipment {
   id: Int! number: String! createdAt: DateTimeTz! updatedAt: DateTimeTz isGoodToGo: Boolean! isPrinted: Boolean! isShipped: Boolean!
   isOnHold: Boolean! isPaid: Boolean! isCaptured: Boolean! trackingNumber: String returnTrackingNumber: String numberOfPackages: Int!
-  carrierInformation: CarrierInformation additionalMessage: String shippedAt: DateTimeTz grandTotal(includingTax: Boolean = true): MonetaryValue!
-  shippingValue: MonetaryValue lines: [ShipmentLine!]! order: Order!
+  carrierInformation: CarrierInformation additionalMessage: String shippedAt: DateTimeTz grandTotal(includingTax: Boolean! = true): MonetaryValue!
+  lines: [ShipmentLine!]! order: Order!
 }
 
-type ReturnLine { id: Int! orderLine: OrderLine! quantity: Int! }
+"[S:directtoconsumerreturn] lines { id orderLine shipmentLine { id } }; quantity assumed"
+type ReturnLine { id: Int! orderLine: OrderLine! quantity: Int! shipmentLine: ShipmentLine }
+"[S:directtoconsumerreturn] (Return interface)"
 interface Return {
   id: Int! createdAt: DateTimeTz! returnStatus: String! totalQuantity: Int! returnedToStock: Boolean!
-  grandTotal(includingTax: Boolean = true): MonetaryValue! lines: [ReturnLine!]!
-  "assumed: refunded shipping"
-  shippingValue: MonetaryValue
+  grandTotal(includingTax: Boolean! = true): MonetaryValue! lines: [ReturnLine!]! comment: String
   refundPaymentHistory: [PaymentHistoryEntry!]! order: Order! store: Store!
 }
+"[S:directtoconsumerreturn]"
 type DirectToConsumerReturn implements Return {
   id: Int! createdAt: DateTimeTz! returnStatus: String! totalQuantity: Int! returnedToStock: Boolean!
-  grandTotal(includingTax: Boolean = true): MonetaryValue! lines: [ReturnLine!]! shippingValue: MonetaryValue
-  refundPaymentHistory: [PaymentHistoryEntry!]! order: Order! store: Store! customer: Customer
+  grandTotal(includingTax: Boolean! = true): MonetaryValue! lines: [ReturnLine!]! comment: String
+  refundPaymentHistory: [PaymentHistoryEntry!]! order: Order! store: Store! customer: Customer!
 }
+"[S:wholesalereturn] (account only on WholesaleReturn)"
 type WholesaleReturn implements Return {
   id: Int! createdAt: DateTimeTz! returnStatus: String! totalQuantity: Int! returnedToStock: Boolean!
-  grandTotal(includingTax: Boolean = true): MonetaryValue! lines: [ReturnLine!]! shippingValue: MonetaryValue
+  grandTotal(includingTax: Boolean! = true): MonetaryValue! lines: [ReturnLine!]! comment: String
   refundPaymentHistory: [PaymentHistoryEntry!]! order: Order! store: Store! account: Account
 }
 
+"assumed: Invoice line fields follow OrderLine names ([S:invoiceline] not readable)"
 type InvoiceLine {
   product: Product! productVariant: ProductVariant! productNumber: String! productName: String! brand: Brand size: String
   quantity: Int! unitOriginalPrice: MonetaryValue! unitPrice: MonetaryValue! taxPercent: Float!
 }
-"Invoice fields are assumed (Centra's Invoice type is not publicly readable)."
+"[DOC:auth] Invoice interface with DTC and Wholesale implementations; billingAddress per Centra's examples; other fields assumed"
 interface Invoice {
-  id: Int! type: String! createdAt: DateTimeTz! currency: Currency! order: Order address: Address! buyer: Buyer! account: Account!
-  store: Store! lines: [InvoiceLine!]! link: String! payLink: String!
+  id: Int! type: InvoiceType! createdAt: DateTimeTz! currency: Currency! order: Order billingAddress: Address buyer: Buyer! account: Account!
+  store: Store! lines: [InvoiceLine!]!
 }
+"[DOC:auth]"
 type WholesaleInvoice implements Invoice {
-  id: Int! type: String! createdAt: DateTimeTz! currency: Currency! order: Order address: Address! buyer: Buyer! account: Account!
-  store: Store! lines: [InvoiceLine!]! link: String! payLink: String!
+  id: Int! type: InvoiceType! createdAt: DateTimeTz! currency: Currency! order: Order billingAddress: Address buyer: Buyer! account: Account!
+  store: Store! lines: [InvoiceLine!]!
 }
 
+"[S:eventobjecttype] (the values the bridge touches)"
 enum EventObjectType {
   Account Buyer Campaign Customer EmailHistoryEntry Invoice NewsletterSubscription Order OrderHistoryEntry
   PaymentHistoryEntry Return SalesRepresentative Shipment Subscription Voucher Wishlist
 }
+"[DOC:events]"
 enum EventChangeType { CREATED UPDATED COMPLETED DELETED DEPENDENT_DATA_CHANGED }
+"[S:event] EventTarget union (members: the object types the bridge models)"
+union EventTarget = DirectToConsumerOrder | WholesaleOrder | DirectToConsumerShipment | WholesaleShipment | DirectToConsumerReturn | WholesaleReturn | Customer | Buyer | Account | WholesaleInvoice
+"[S:event] [DOC:events]"
 type Event {
   id: Int! objectType: EventObjectType! changeType: EventChangeType! objectReference: Int64! createdAt: DateTimeTz!
-  store: Store market: Market
+  store: Store market: Market object: EventTarget
 }
+"[DOC:events]"
 type EventListener { integrationName: String objectType: EventObjectType! changeTypes: [EventChangeType!]! createdAt: DateTimeTz updatedAt: DateTimeTz }
+"[S:eventlistenersetinput]"
 input EventListenerSetInput { objectType: EventObjectType! changeTypes: [EventChangeType!] }
+"[S:eventfilter]"
 input EventFilter { objectType: [EventObjectType!] changeType: [EventChangeType!] storeId: [Int!] marketId: [Int!] }
+"[DOC:events] confirmEvents(input: { eventsIds })"
 input EventsConfirmInput { eventsIds: [Int!]! }
+"[DOC:events]"
 type UserError { message: String! path: [String!] }
+"[DOC:events]"
 type EventListenersPayload { eventListeners: [EventListener!]! userErrors: [UserError!]! userWarnings: [UserError!]! }
+"[DOC:events]"
 type EventsConfirmPayload { userErrors: [UserError!]! userWarnings: [UserError!]! }
 
-# centra.dev/graphql/orderfilter.html: number is a list of order numbers.
-input OrderFilter { number: [Int!] id: [String!] storeType: StoreType status: [String!] }
-input IdFilter { id: [Int!] }
-# centra.dev/graphql/accountfilter.html: account ids are Int64.
+"[S:daterange] [DOC:dtc] createdAt: { from, to }"
+input DateRange { from: DateTimeTz to: DateTimeTz }
+"[S:stringmatch] [DOC:erp] email: { equals }"
+input StringMatch { equals: String }
+"[ISSUE] OrderFilter.number is [Int!]; id [String!], createdAt, storeType, status from [DOC:dtc] [DOC:auth]"
+input OrderFilter { number: [Int!] id: [String!] createdAt: DateRange storeType: StoreType status: [OrderStatus!] }
+"[ISSUE] AccountFilter.id is [Int64!]"
 input AccountFilter { id: [Int64!] }
+"[S:customerfilter] (email as StringMatch per [DOC:erp]); id list assumed"
+input CustomerFilter { id: [Int!] email: StringMatch storeId: [Int!] }
+"[DOC:auth] returns(where: { customerId, storeType }); id list assumed"
+input ReturnFilter { id: [Int!] customerId: Int purchaserId: Int storeType: StoreType }
+"assumed: id list filter for entry points whose filter page we could not read (shipments, buyers, invoices)"
+input IdFilter { id: [Int!] }
+"[DOC:dtc] [DOC:auth] orderConnection: Relay pagination"
+type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
+"[DOC:dtc] [DOC:auth]"
+type OrderEdge { node: Order! cursor: String! }
+"[DOC:dtc] [DOC:auth]"
+type OrderConnection { totalCount: Int! pageInfo: PageInfo! edges: [OrderEdge!]! }
+"[DOC:dtc] sort: orderDate_ASC (DESC assumed)"
+enum OrderSort { orderDate_ASC orderDate_DESC }
+"[DOC:dtc] currencies(where: { isBase: true })"
+input CurrencyFilter { isBase: Boolean }
 
+"Entry points: orders/returns/customers/accounts/events from [DOC:*] and [ISSUE]; shipments, buyers, invoices assumed"
 type Query {
-  orders(where: OrderFilter, limit: Int = 20, page: Int = 1): [Order!]!
+  orders(where: OrderFilter, sort: [OrderSort!], limit: Int = 20, page: Int = 1): [Order!]!
+  orderConnection(where: OrderFilter, sort: [OrderSort!], first: Int, after: String, last: Int, before: String): OrderConnection
   shipments(where: IdFilter, limit: Int = 20, page: Int = 1): [Shipment!]!
-  returns(where: IdFilter, limit: Int = 20, page: Int = 1): [Return!]!
-  customers(where: IdFilter, limit: Int = 20, page: Int = 1): [Customer!]!
+  returns(where: ReturnFilter, limit: Int = 20, page: Int = 1): [Return!]!
+  customers(where: CustomerFilter, limit: Int = 20, page: Int = 1): [Customer!]!
   buyers(where: IdFilter, limit: Int = 20, page: Int = 1): [Buyer!]!
   accounts(where: AccountFilter, limit: Int = 20, page: Int = 1): [Account!]!
   invoices(where: IdFilter, limit: Int = 20, page: Int = 1): [Invoice!]!
+  currencies(where: CurrencyFilter): [Currency!]!
   events(where: EventFilter, limit: Int = 200): [Event!]!
   eventListeners: [EventListener!]!
 }
 
+"[DOC:events]"
 type Mutation {
   setEventListeners(input: [EventListenerSetInput!]!): EventListenersPayload!
   unsetEventListeners(input: [EventListenerSetInput!]!): EventListenersPayload!

@@ -212,6 +212,8 @@ export class CentraState extends EmulatorStateBase {
     if (i.visibleAt > this.clock) return null;
     return {
       ...i,
+      type: i.type === 'creditnote' ? 'CREDIT_NOTE' : 'INVOICE',
+      billingAddress: i.address,
       order: () => (i.orderNumber === null ? null : this.orderByNumber(i.orderNumber)),
       buyer: () => this.buyerView(i.buyerId),
       account: () => this.accountView(i.accountId),
@@ -238,6 +240,7 @@ export function centraRoot(state: CentraState): Record<string, unknown> {
     orders: (args: Args) => {
       const w = args.where ?? {};
       let list = d().orders;
+      // OrderFilter.number is [Int!] (a single literal is coerced to a one-element list).
       if (Array.isArray(w.number)) list = list.filter((o) => w.number.includes(o.number));
       if (Array.isArray(w.id)) list = list.filter((o) => w.id.includes(o.id));
       if (w.storeType) list = list.filter((o) => o.store.type === w.storeType);

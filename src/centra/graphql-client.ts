@@ -55,7 +55,8 @@ export interface SnapshotRef {
 }
 
 /** What `account` events fetch: the account, its store and the ids of its buyers. No email is about an account. */
-export type CentraAccountObject = CentraAccount & { store: { id: number; name?: string | null; type: 'WHOLESALE' | 'DIRECT_TO_CONSUMER' }; buyers: { id: number }[] };
+/** Account has no published store field: `store` is its first buyer's store (null without buyers). */
+export type CentraAccountObject = CentraAccount & { store: { id: number; name?: string | null; type: 'WHOLESALE' | 'DIRECT_TO_CONSUMER' } | null; buyers: { id: number }[] };
 
 export interface SnapshotByType {
   order: CentraOrder;
@@ -293,8 +294,8 @@ export function mapAccount(a: G): CentraAccount {
     shippingTerms: a.shippingTerms ? { description: a.shippingTerms.description ?? null } : null,
     shippingEmail: a.shippingEmail ?? null,
     carrierInformation: mapCarrier(a.carrierInformation),
-    market: mapRef(a.market),
-    pricelist: mapRef(a.pricelist),
+    market: null,
+    pricelist: null,
   };
 }
 
@@ -307,7 +308,8 @@ function mapBuyer(b: G) {
     phoneNumber: b.phoneNumber ?? null,
     billingAddress: mapAddress(b.billingAddress),
     receiveAutoEmails: opt(b.receiveAutoEmails),
-    sendOrderReceipt: b.sendOrderReceipt ?? null,
+    // Centra publishes no per-buyer receipt override: null = the store setting applies.
+    sendOrderReceipt: null,
   });
 }
 
@@ -317,18 +319,13 @@ function mapCustomer(c: G) {
     email: c.email,
     firstName: c.firstName ?? null,
     lastName: c.lastName ?? null,
-    isRegistered: opt(c.isRegistered),
-    language: c.language ? { code: c.language.code } : null,
+    // isRegistered, language, newsletter and an ESP contact id are not published on Customer
+    // (docs/centra.md §2): left out, so the domain takes its defaults.
     billingAddress: mapAddress(c.billingAddress),
-    newsletter: opt(c.newsletter),
-    engageContactId: c.engageContactId ?? null,
   });
 }
 
 export function mapOrderLine(l: G): CentraOrderLine {
-  const media = Array.isArray(l.media)
-    ? l.media.map((m: G) => ({ sources: Object.fromEntries((m.sources ?? []).map((s: G) => [s.sizeName, s.url])) as Record<string, string> }))
-    : undefined;
   return clean({
     id: l.id,
     __typename: opt(l.__typename),
@@ -344,18 +341,8 @@ export function mapOrderLine(l: G): CentraOrderLine {
     hasAnyDiscount: opt(l.hasAnyDiscount),
     comment: l.comment ?? null,
     productExternalUrl: l.productExternalUrl ?? null,
-    display: l.display ? { id: l.display.id, uri: l.display.uri ?? null } : null,
-    product: clean({
-      id: l.product.id,
-      uri: l.product.uri ?? null,
-      countryOfOrigin: l.product.countryOfOrigin ? { code: l.product.countryOfOrigin.code } : null,
-      excerpt: l.product.excerpt ?? null,
-      stockUnit: l.product.stockUnit ?? null,
-      createdAt: l.product.createdAt ?? null,
-      updatedAt: l.product.updatedAt ?? null,
-      attributes: mapProductAttributes(l.product.attributes),
-    }),
-    productVariant: { id: l.productVariant.id, name: l.productVariant.name ?? null, variantNumber: l.productVariant.variantNumber ?? null },
+    product: clean({ id: l.product.id, attributes: mapProductAttributes(l.product.attributes) }),
+    productVariant: { id: l.productVariant.id, name: l.productVariant.name ?? null, variantNumber: null },
     productSize: l.productSize
       ? {
           SKU: l.productSize.SKU ?? null,
@@ -369,8 +356,6 @@ export function mapOrderLine(l: G): CentraOrderLine {
     brand: l.brand ? clean({ id: opt(l.brand.id), name: l.brand.name, uri: l.brand.uri ?? null }) : null,
     category: l.category ? { id: l.category.id, name: Array.isArray(l.category.name) ? l.category.name : [String(l.category.name)], uri: l.category.uri ?? null } : null,
     collection: l.collection ? { id: l.collection.id, name: l.collection.name ?? null, uri: l.collection.uri ?? null } : null,
-    media,
-    recommendedRetailPrice: mapMoney(l.recommendedRetailPrice),
   }) as CentraOrderLine;
 }
 
@@ -385,7 +370,6 @@ export function mapOrder(o: G): CentraOrder {
     market: mapRef(o.market),
     pricelist: mapRef(o.pricelist),
     country: o.country ? { code: o.country.code } : null,
-    language: o.language ? { code: o.language.code } : null,
     currencyBaseRate: o.currencyBaseRate,
     grandTotal: mapMoney(o.grandTotal)!,
     totals: t
@@ -394,9 +378,9 @@ export function mapOrder(o: G): CentraOrder {
     discountsApplied: Array.isArray(o.discountsApplied)
       ? o.discountsApplied.map((d: G) => ({ value: mapMoney(d.value)!, code: d.code ?? null, voucherName: d.voucherName ?? null }))
       : undefined,
-    paymentMethod: o.paymentMethod ? { name: o.paymentMethod.name ?? null, plugin: o.paymentMethod.plugin ?? null } : null,
+    // Centra's PaymentMethod shows uri and plugin (no display name): the uri stands in for the name.
+    paymentMethod: o.paymentMethod ? { name: o.paymentMethod.uri ?? null, plugin: o.paymentMethod.plugin ?? null } : null,
     shippingPriceGroup: o.shippingPriceGroup ? { shippingOption: o.shippingPriceGroup.shippingOption ? { name: o.shippingPriceGroup.shippingOption.name ?? null } : null } : null,
-    carrierInformation: mapCarrier(o.carrierInformation),
     shippingAddress: mapAddress(o.shippingAddress),
     billingAddress: mapAddress(o.billingAddress),
     lines: (o.lines ?? []).map(mapOrderLine),
@@ -405,7 +389,6 @@ export function mapOrder(o: G): CentraOrder {
     account: o.account ? mapAccount(o.account) : null,
     purchaseOrderNumber: o.purchaseOrderNumber ?? null,
     deliveryWindows: Array.isArray(o.deliveryWindows) ? o.deliveryWindows.map((w: G) => ({ name: w.name ?? null })) : undefined,
-    subscriptionContracts: Array.isArray(o.subscriptionContracts) ? o.subscriptionContracts : undefined,
     paymentHistory: mapPayments(o.paymentHistory),
     attributes: mapOrderAttributes(o.attributes),
   }) as CentraOrder;
@@ -446,26 +429,28 @@ export function mapReturn(r: G): CentraReturn {
 }
 
 export function mapCustomerObject(c: G): CentraCustomerObject {
-  return clean({ ...mapCustomer(c), store: mapStore(c.store), market: mapRef(c.market), pricelist: mapRef(c.pricelist) }) as CentraCustomerObject;
+  return clean({ ...mapCustomer(c), store: mapStore(c.store), market: null, pricelist: null }) as CentraCustomerObject;
 }
 
 export function mapBuyerObject(b: G): CentraBuyerObject {
-  return clean({ ...mapBuyer(b), account: mapAccount(b.account), store: mapStore(b.store), companyName: b.companyName ?? null }) as CentraBuyerObject;
+  return clean({ ...mapBuyer(b), account: mapAccount(b.account), store: mapStore(b.store), companyName: b.billingAddress?.companyName ?? null }) as CentraBuyerObject;
 }
 
 export function mapAccountObject(a: G): CentraAccountObject {
-  return { ...mapAccount(a), store: mapStore(a.store), buyers: (a.buyers ?? []).map((b: G) => ({ id: b.id })) };
+  const buyers = a.buyers ?? [];
+  return { ...mapAccount(a), store: buyers[0]?.store ? mapStore(buyers[0].store) : null, buyers: buyers.map((b: G) => ({ id: b.id })) };
 }
 
 export function mapInvoice(i: G): CentraInvoice {
   return {
     id: i.id,
-    type: i.type === 'creditnote' ? 'creditnote' : 'invoice',
+    // InvoiceType is an enum; a credit note's value name is not published, so match on "CREDIT".
+    type: /credit/i.test(String(i.type)) ? 'creditnote' : 'invoice',
     createdAt: i.createdAt,
     currency: { code: i.currency.code },
     order: i.order ? { number: i.order.number, purchaseOrderNumber: i.order.purchaseOrderNumber ?? null } : null,
-    address: mapAddress(i.address) ?? {},
-    buyer: { id: i.buyer.id, email: i.buyer.email, firstName: i.buyer.firstName ?? null, lastName: i.buyer.lastName ?? null, companyName: i.buyer.companyName ?? null },
+    address: mapAddress(i.billingAddress) ?? {},
+    buyer: { id: i.buyer.id, email: i.buyer.email, firstName: i.buyer.firstName ?? null, lastName: i.buyer.lastName ?? null, companyName: i.billingAddress?.companyName ?? null },
     account: mapAccount(i.account),
     store: mapStore(i.store),
     lines: (i.lines ?? []).map((l: G) => ({
@@ -480,7 +465,8 @@ export function mapInvoice(i: G): CentraInvoice {
       unitPrice: mapMoney(l.unitPrice)!,
       taxPercent: l.taxPercent,
     })),
-    link: i.link,
-    payLink: i.payLink,
+    // Centra publishes no invoice document / pay link field: empty (docs/centra.md §2).
+    link: '',
+    payLink: '',
   } as CentraInvoice;
 }

@@ -1,5 +1,6 @@
-// GraphQL documents for Centra's Integration API. Field names are Centra's; fields the
-// snapshot marks "assumed" are asked for under the snapshot's name (docs/centra.md lists them).
+// GraphQL documents for Centra's Integration API. Every field and argument is one Centra publishes
+// (schema pages or its example queries); docs/centra.md §2 cites the source of each. A snapshot field
+// with no published counterpart is not asked for (the mapper leaves it null / takes it from config).
 
 const MONEY = `fragment Money on MonetaryValue { value currency { code } }`;
 
@@ -25,42 +26,27 @@ const ACCOUNT = `fragment AccountFields on Account {
   shippingTerms { description }
   shippingEmail
   carrierInformation { carrierName serviceName }
-  market { id name }
-  pricelist { id name }
 }`;
 
 const BUYER = `fragment BuyerFields on Buyer {
   id email firstName lastName phoneNumber
   billingAddress { ...Addr }
   receiveAutoEmails
-  sendOrderReceipt
 }`;
 
 const CUSTOMER = `fragment CustomerFields on Customer {
   id email firstName lastName
-  isRegistered
-  language { code }
   billingAddress { ...Addr }
-  newsletter
-  engageContactId
 }`;
 
 const ORDER_LINE = `fragment OrderLineFields on OrderLine {
   __typename id productName productVariantName folderName size productNumber quantity taxPercent
   unitPrice { ...Money } unitOriginalPrice { ...Money }
   hasAnyDiscount comment productExternalUrl
-  display { id uri }
-  product {
-    id uri countryOfOrigin { code } excerpt stockUnit createdAt updatedAt
-    attributes { ...Attrs }
-  }
-  productVariant { id name variantNumber }
-  productSize { SKU GTIN EAN UPC sizeNumber description }
-  brand { id name uri }
-  category { id name uri }
-  collection { id name uri }
-  media { sources { sizeName url } }
-  recommendedRetailPrice { ...Money }
+  product { id name attributes { ...Attrs } }
+  productVariant { id name }
+  productSize { SKU GTIN description }
+  brand { id name }
 }`;
 
 const ORDER = `fragment OrderFields on Order {
@@ -69,20 +55,18 @@ const ORDER = `fragment OrderFields on Order {
   market { id name }
   pricelist { id name }
   country { code }
-  language { code }
   currencyBaseRate
   grandTotal { ...Money }
   totals { shipping { ...Money } handling { ...Money } shippingTaxIncluded { ...Money } taxDeducted { ...Money } }
   discountsApplied { value { ...Money } ... on AppliedVoucher { code voucherName } }
-  paymentMethod { name plugin }
+  paymentMethod { uri plugin }
   shippingPriceGroup { shippingOption { name } }
-  carrierInformation { carrierName serviceName }
   shippingAddress { ...Addr }
   billingAddress { ...Addr }
   lines { ...OrderLineFields }
   paymentHistory { entryType status value { ...Money } }
   attributes { ...Attrs }
-  ... on DirectToConsumerOrder { customer { ...CustomerFields } subscriptionContracts { id } }
+  ... on DirectToConsumerOrder { customer { ...CustomerFields } }
   ... on WholesaleOrder {
     buyer { ...BuyerFields }
     account { ...AccountFields }
@@ -103,7 +87,6 @@ export const SHIPMENT_QUERY = `query ShipmentSnapshot($id: Int!) {
     id number createdAt isGoodToGo isShipped shippedAt trackingNumber numberOfPackages
     carrierInformation { carrierName serviceName }
     additionalMessage
-    shippingValue { ...Money }
     lines { orderLine { id } quantity }
     order { ...OrderFields }
   }
@@ -114,7 +97,6 @@ export const RETURN_QUERY = `query ReturnSnapshot($id: Int!) {
   returns(where: { id: [$id] }, limit: 1) {
     id createdAt returnStatus
     lines { orderLine { id } quantity }
-    shippingValue { ...Money }
     refundPaymentHistory { entryType status value { ...Money } }
     order { ...OrderFields }
   }
@@ -125,8 +107,6 @@ export const CUSTOMER_QUERY = `query CustomerSnapshot($id: Int!) {
   customers(where: { id: [$id] }, limit: 1) {
     ...CustomerFields
     store { id name type }
-    market { id name }
-    pricelist { id name }
   }
 }
 ${[ADDRESS, CUSTOMER].join('\n')}`;
@@ -134,7 +114,6 @@ ${[ADDRESS, CUSTOMER].join('\n')}`;
 export const BUYER_QUERY = `query BuyerSnapshot($id: Int!) {
   buyers(where: { id: [$id] }, limit: 1) {
     ...BuyerFields
-    companyName
     account { ...AccountFields }
     store { id name type }
   }
@@ -144,8 +123,7 @@ ${[ADDRESS, ACCOUNT, BUYER].join('\n')}`;
 export const ACCOUNT_QUERY = `query AccountSnapshot($id: Int64!) {
   accounts(where: { id: [$id] }, limit: 1) {
     ...AccountFields
-    store { id name type }
-    buyers { id }
+    buyers { id store { id name type } }
   }
 }
 ${ACCOUNT}`;
@@ -155,8 +133,8 @@ export const INVOICE_QUERY = `query InvoiceSnapshot($id: Int!) {
     id type createdAt
     currency { code }
     order { number ... on WholesaleOrder { purchaseOrderNumber } }
-    address { ...Addr }
-    buyer { id email firstName lastName companyName }
+    billingAddress { ...Addr }
+    buyer { id email firstName lastName }
     account { ...AccountFields }
     store { id name type }
     lines {
@@ -169,7 +147,6 @@ export const INVOICE_QUERY = `query InvoiceSnapshot($id: Int!) {
       unitPrice { ...Money }
       taxPercent
     }
-    link payLink
   }
 }
 ${[MONEY, ADDRESS, ACCOUNT].join('\n')}`;

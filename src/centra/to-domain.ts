@@ -168,7 +168,7 @@ function toCustomer(c: NonNullable<CentraOrder['customer']>): Customer {
     language: c.language?.code ?? null,
     billingAddress: toAddress(c.billingAddress),
     newsletter: c.newsletter ?? false,
-    engageContactId: c.engageContactId ?? null,
+    espContactId: c.engageContactId ?? null,
   };
 }
 

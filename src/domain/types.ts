@@ -41,7 +41,8 @@ export interface Customer extends Person {
   language: string | null;
   billingAddress: Address;
   newsletter: boolean;
-  engageContactId: string | null;
+  /** The contact id in the ESP the brand syncs customers to, when the snapshot carries one (not a Centra field: null from Centra's API). */
+  espContactId: string | null;
 }
 
 export interface SalesRep {

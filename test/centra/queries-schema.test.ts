@@ -29,3 +29,19 @@ test('an Int variable where AccountFilter.id takes [Int64!] is rejected', () => 
   const bad = 'query Q($id: Int!) { accounts(where: { id: [$id] }) { id } }';
   assert.ok(validate(schema, parse(bad)).length > 0);
 });
+
+test('fields Centra does not publish are rejected (the issue 11 defects)', () => {
+  const errorsOf = (source: string) => validate(schema, parse(source)).map((e) => e.message).join();
+  for (const field of ['language { code }', 'carrierInformation { carrierName }', 'subscriptionContracts { id }', 'paymentMethod { name }']) {
+    assert.match(errorsOf(`{ orders { id ${field} } }`), /Cannot query field/, field);
+  }
+  for (const field of ['display { id }', 'recommendedRetailPrice { value }', 'media { sources { url } }', 'product { stockUnit }']) {
+    assert.match(errorsOf(`{ orders { lines { id ${field} } } }`), /Cannot query field/, field);
+  }
+  for (const field of ['engageContactId', 'isRegistered', 'newsletter', 'language { code }']) {
+    assert.match(errorsOf(`{ customers { id ${field} } }`), /Cannot query field/, field);
+  }
+  assert.match(errorsOf('{ buyers { id sendOrderReceipt } }'), /Cannot query field "sendOrderReceipt"/);
+  assert.match(errorsOf('{ invoices { id address { city } } }'), /Cannot query field "address"/);
+  assert.match(errorsOf('{ invoices { id link payLink } }'), /Cannot query field "link"/);
+});

@@ -8,7 +8,7 @@ import type { EngageSettings } from './settings.ts';
 export type ContactRole = 'member' | 'newsletter' | 'transactional';
 
 /** The customer facts the modes look at. */
-export type CustomerFacts = Pick<Customer, 'isRegistered' | 'newsletter' | 'engageContactId'>;
+export type CustomerFacts = Pick<Customer, 'isRegistered' | 'newsletter' | 'espContactId'>;
 
 /** Whether the mode makes this customer a Member (mode off: nobody). */
 function isMemberUnder(e: Pick<EngageSettings, 'syncContacts'>, c: CustomerFacts): boolean {
@@ -18,7 +18,7 @@ function isMemberUnder(e: Pick<EngageSettings, 'syncContacts'>, c: CustomerFacts
     case 'registered':
       return c.isRegistered;
     case 'engage_id':
-      return !!c.engageContactId;
+      return !!c.espContactId;
     case 'off':
       return false;
   }
@@ -96,12 +96,12 @@ export function ensureContactDirective(
   const order = orderOf(intent.subject);
   if (!order) return null;
   const c = order.customer;
-  const facts: CustomerFacts = c ?? { isRegistered: false, newsletter: false, engageContactId: null };
+  const facts: CustomerFacts = c ?? { isRegistered: false, newsletter: false, espContactId: null };
   const role = contactRole(e, facts);
   return directiveHeader({
     type: contactTypeHandle(e, role),
     ...(c ? { customerId: c.id } : {}),
-    ...(c?.engageContactId ? { contactId: c.engageContactId } : {}),
+    ...(c?.espContactId ? { contactId: c.espContactId } : {}),
     storeExternalId: storeIdOf(order, s),
     source: e.source,
     attributes: contactAttributes(intent.to, c, order),

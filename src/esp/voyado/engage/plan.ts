@@ -20,7 +20,7 @@ type SyncStore = Pick<StoreContext, 'id' | 'kind'>;
 /** Order statuses at which an order is complete and ready to ship (Centra: confirmed, or further on). */
 export const RECEIPT_STATUSES = new Set(['CONFIRMED', 'PROCESSING', 'SHIPPED', 'COMPLETED']);
 
-const GUEST: CustomerFacts = { isRegistered: false, newsletter: false, engageContactId: null };
+const GUEST: CustomerFacts = { isRegistered: false, newsletter: false, espContactId: null };
 
 function hash12(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
@@ -57,7 +57,7 @@ function contactUpsert(event: CommerceEvent, customer: Extract<Subject, { kind: 
         type,
         minRank: role === 'member' ? 3 : 2,
         customerId: c.id,
-        ...(c.engageContactId ? { contactId: c.engageContactId } : {}),
+        ...(c.espContactId ? { contactId: c.espContactId } : {}),
         storeExternalId: storeId,
         attributes: contactAttributes(c.email, c),
       }),
@@ -82,7 +82,7 @@ function memberFor(order: Order, s: VoyadoSettings): Member | null {
   const email = c?.email || order.billingAddress.email;
   if (!email) return null;
   if (contactRole(s.engage, c ?? GUEST) !== 'member') return null;
-  return { email, customerId: c?.id ?? null, contact: { contactId: c?.engageContactId ?? null, email, memberContactType: s.engage.memberContactType } };
+  return { email, customerId: c?.id ?? null, contact: { contactId: c?.espContactId ?? null, email, memberContactType: s.engage.memberContactType } };
 }
 
 function receiptRequest(m: Member, order: Order, s: VoyadoSettings, body: Record<string, unknown>): OutgoingRequest {
