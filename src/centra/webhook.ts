@@ -28,8 +28,28 @@ export interface IgnoredWebhookEvent {
   id?: unknown;
 }
 
+/** An event of a known shape that fails validation: kept (as raw text) and reported, never dropped silently. */
+export interface InvalidWebhookEvent {
+  index: number;
+  /** What is wrong, e.g. `events[3].id: a number`. */
+  reason: string;
+  /** The event as JSON text (control characters escaped), at most MAX_RAW_EVENT_CHARS. */
+  raw: string;
+}
+
+/** How much of an invalid event's text is kept. */
+export const MAX_RAW_EVENT_CHARS = 2000;
+
 export type ParseWebhookResult =
-  | { ok: true; events: WebhookEvent[]; ignored: IgnoredWebhookEvent[]; /** The payload's JSON text, as received. */ payload: string }
+  | {
+      ok: true;
+      events: WebhookEvent[];
+      ignored: IgnoredWebhookEvent[];
+      /** Events that fail validation; the valid ones of the same call are accepted all the same. */
+      invalid: InvalidWebhookEvent[];
+      /** The payload's JSON text, as received. */
+      payload: string;
+    }
   | { ok: false; status: 400; reason: string };
 
 export const DEFAULT_MAX_WEBHOOK_EVENTS = 100;
@@ -105,7 +125,8 @@ const looseEventSchema = z.object({ type: z.string().min(1) }).passthrough();
 
 /**
  * Parses Centra's form-encoded body: exactly one `payload` field holding
- * `{"events":[{type, action, date, id}, …]}`. Unknown types are returned in `ignored`.
+ * `{"events":[{type, action, date, id}, …]}`. Unknown types are returned in `ignored`, events that
+ * fail validation in `invalid`; only a call that is not such a payload at all is refused (`ok: false`).
  */
 export function parseWebhookBody(raw: string | Buffer, maxEvents = DEFAULT_MAX_WEBHOOK_EVENTS): ParseWebhookResult {
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
@@ -137,9 +158,14 @@ export function parseWebhookPayload(payload: string, maxEvents = DEFAULT_MAX_WEB
   if (events.length > maxEvents) return bad(`payload.events has ${events.length} events; at most ${maxEvents} are accepted`);
   const out: WebhookEvent[] = [];
   const ignored: IgnoredWebhookEvent[] = [];
+  const invalid: InvalidWebhookEvent[] = [];
+  const rawOf = (e: unknown): string => (JSON.stringify(e) ?? String(e)).slice(0, MAX_RAW_EVENT_CHARS);
   for (let i = 0; i < events.length; i++) {
     const loose = looseEventSchema.safeParse(events[i]);
-    if (!loose.success) return bad(`events[${i}] has no type`);
+    if (!loose.success) {
+      invalid.push({ index: i, reason: `events[${i}] has no type`, raw: rawOf(events[i]) });
+      continue;
+    }
     if (!(WEBHOOK_TYPES as readonly string[]).includes(loose.data.type)) {
       const e = loose.data as Record<string, unknown>;
       ignored.push({ index: i, type: loose.data.type, action: typeof e.action === 'string' ? e.action : undefined, id: e.id });
@@ -148,11 +174,12 @@ export function parseWebhookPayload(payload: string, maxEvents = DEFAULT_MAX_WEB
     const parsed = eventSchema.safeParse(events[i]);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return bad(`events[${i}].${issue?.path.join('.') || '?'}: ${issue?.message ?? 'invalid'}`);
+      invalid.push({ index: i, reason: `events[${i}].${issue?.path.join('.') || '?'}: ${issue?.message ?? 'invalid'}`, raw: rawOf(events[i]) });
+      continue;
     }
     out.push(parsed.data);
   }
-  return { ok: true, events: out, ignored, payload };
+  return { ok: true, events: out, ignored, invalid, payload };
 }
 
 function bad(reason: string): ParseWebhookResult {

@@ -4,15 +4,18 @@
 // chunks off the request path, and wakes the processor. Single events (direct, events queue) go
 // straight into the inbox, also with group commit, because their callers want to know if each was new.
 import { eventKeyOf } from './event-key.ts';
-import { parseWebhookPayload, type WebhookEvent } from '../centra/webhook.ts';
+import { parseWebhookPayload, type InvalidWebhookEvent, type WebhookEvent } from '../centra/webhook.ts';
 import { createGroupCommit, type GroupCommit } from './group-commit.ts';
 import type { InboxSource, InboxStore, NewInboxEvent, StoredCall } from '../storage/inbox.ts';
 
 export interface Ingest {
   /** Stores the rows durably (group commit: one transaction shared with every concurrent caller); per row: whether it was new. */
   store(rows: readonly NewInboxEvent[]): Promise<boolean[]>;
-  /** Stores one received webhook call durably as one record, its payload as received (group commit); parsing into rows and dedupe come later. */
-  storeCall(call: StoredCall): Promise<void>;
+  /**
+   * Stores one received webhook call durably as one record, its payload as received (group commit); parsing into rows and dedupe come later.
+   * Several calls given together (a call and its invalid events, see invalidEventCall) are stored in one transaction.
+   */
+  storeCall(call: StoredCall | readonly StoredCall[]): Promise<void>;
   /** Commits what waits and expands every stored call into the inbox. */
   flush(): Promise<void>;
   readonly batches: GroupCommit<NewInboxEvent, boolean>['stats'];
@@ -98,12 +101,13 @@ export function createIngest(inbox: InboxStore, opts: IngestOptions = {}): Inges
   return {
     store: (rows) => gc.append(rows),
     async storeCall(call) {
-      if (!call.count) return;
+      const stored = (Array.isArray(call) ? call : [call]).filter((c: StoredCall) => c.count > 0);
+      if (!stored.length) return;
       const now = Date.now();
       lastCallAt = now;
-      await calls.append([call]);
+      await calls.append(stored);
       if (backlog === 0) oldestWaitingSince = now;
-      backlog += call.count;
+      for (const c of stored) backlog += c.count;
       void expandSoon();
     },
     async flush() {
@@ -116,12 +120,28 @@ export function createIngest(inbox: InboxStore, opts: IngestOptions = {}): Inges
 }
 
 
+const INVALID_PREFIX = '{"invalid":';
+
+/**
+ * A webhook event that failed validation, stored beside its call as a call of its own that expands
+ * into one failed inbox row (key `call:<id>`, the event's raw text kept in `event.payload`,
+ * the reason in `lastError`): visible in /api/inbox?status=failed, never processed.
+ */
+export function invalidEventCall(source: InboxSource, receivedAt: number, invalid: InvalidWebhookEvent): StoredCall {
+  return { source, receivedAt, payload: JSON.stringify({ invalid }), count: 1 };
+}
+
 /**
  * The inbox rows of a stored webhook call: its payload parsed again by the parser that accepted it
  * (events of unknown types were logged then and are skipped now). Calls stored by versions before
  * payloads were kept hold the compact form `[[type, action, objectId, date], …]` instead.
  */
 export function rowsOfCall(call: StoredCall): NewInboxEvent[] {
+  if (call.payload.startsWith(INVALID_PREFIX)) {
+    // Refused on purpose: the store keeps it as a failed inbox row with its text (InboxStore.expandCalls).
+    const { invalid } = JSON.parse(call.payload) as { invalid: InvalidWebhookEvent };
+    throw new Error(`webhook event is invalid: ${invalid.reason}`);
+  }
   if (call.payload.startsWith('[')) {
     return (JSON.parse(call.payload) as [string, string, string, string][]).map(([type, action, objectId, date]) => ({
       key: eventKeyOf({ type, id: objectId, action, date }),

@@ -85,6 +85,9 @@ export function createProcessor(opts: ProcessorOptions): Processor {
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   let pausedUntil = 0;
+  /** Events whose outcome could not be recorded, with when they may be taken again (see holdBack). */
+  const held = new Map<string, { until: number; failures: number }>();
+  let storeFailures = 0;
 
   // Between 80 % and 100 % of base · 2^attempts (capped), never sooner than Centra's Retry-After.
   const backoff = (attempts: number, retryAfterMs?: number): number =>
@@ -154,11 +157,40 @@ export function createProcessor(opts: ProcessorOptions): Processor {
         stats.retried++;
         log.warn({ key: row.key, attempts: row.attempts + 1, retryInMs: outcome.nextAttemptAt - t, error: outcome.error }, 'Centra unavailable; event kept for a retry');
       }
+      held.delete(row.key);
+      storeFailures = 0;
     } catch (err) {
-      log.error({ key: row.key, err: (err as Error).message }, 'could not record the outcome of an inbox event');
+      await holdBack(row, (err as Error).message);
     }
     opts.onOutcome?.(row, outcome);
     return outcome;
+  }
+
+  // An outcome that cannot be recorded (disk full, store down) leaves the row due in the store: taken
+  // again at once, it would be fetched and planned in a hot loop. It backs off like any other failure:
+  // marked for a retry if the store takes that write, and in any case held back here for the same
+  // backoff; while outcomes cannot be recorded, fetching pauses too (growing, as for an unavailable Centra).
+  async function holdBack(row: InboxEvent, error: string): Promise<void> {
+    const failures = (held.get(row.key)?.failures ?? 0) + 1;
+    const delay = backoff(row.attempts + failures - 1);
+    const until = now() + delay;
+    held.set(row.key, { until, failures });
+    storeFailures++;
+    pausedUntil = Math.max(pausedUntil, now() + Math.min(delay, backoff(storeFailures - 1)));
+    let marked = false;
+    try {
+      await inbox.markRetry(row.key, now(), until, redactString(`the outcome could not be recorded: ${error}`));
+      marked = true;
+    } catch {
+      // The store takes no write at all: the hold in memory is what backs the event off.
+    }
+    log.error({ key: row.key, err: error, retryInMs: delay, markedForRetry: marked }, 'could not record the outcome of an inbox event; retrying it later');
+  }
+
+  /** Keys held back now (a hold is forgotten once the event's outcome is recorded). */
+  function heldKeys(): string[] {
+    const t = now();
+    return [...held].filter(([, h]) => h.until > t).map(([key]) => key);
   }
 
   function launch(row: InboxEvent): Promise<ProcessOutcome> {
@@ -180,7 +212,7 @@ export function createProcessor(opts: ProcessorOptions): Processor {
       do {
         again = false;
         while (running && inflight.size < concurrency && now() >= pausedUntil) {
-          const exclude = new Set(inflight.keys());
+          const exclude = new Set([...inflight.keys(), ...heldKeys()]);
           const rows = await inbox.due(now(), concurrency - inflight.size, exclude);
           if (!rows.length) break;
           for (const r of rows) if (!inflight.has(r.key)) launch(r);
@@ -208,6 +240,9 @@ export function createProcessor(opts: ProcessorOptions): Processor {
     if (t < pausedUntil) return armAfter(pausedUntil - t);
     if (inflight.size >= concurrency) return armAfter(pollMs);
     const next = await inbox.nextDueAt();
+    // What is due now and was not taken is held back (or in flight): look again when the first hold ends.
+    const holds = [...held.values()].map((h) => h.until).filter((u) => u > t);
+    if (next !== null && next <= now() && holds.length) return armAfter(Math.max(1, Math.min(...holds) - now()));
     armAfter(next === null ? pollMs : Math.max(1, next - now()));
   }
 

@@ -7,7 +7,7 @@ import { parseWebhookBody, verifySignature, type IgnoredWebhookEvent, type Webho
 import { InputError, RequestError, UnauthorizedError, UnavailableError } from '../config/errors.ts';
 import type { InboxStore } from '../storage/inbox.ts';
 import { eventKeyOf } from './event-key.ts';
-import type { Ingest } from './ingest.ts';
+import { invalidEventCall, type Ingest } from './ingest.ts';
 import type { Processor } from './processor.ts';
 
 type LogFn = (obj: object, msg?: string) => void;
@@ -34,7 +34,13 @@ export interface WebhookReceipt {
   received: number;
   accepted: number;
   ignored: number;
+  /** Events that failed validation: recorded as failed inbox rows, not processed (docs/centra.md §1). */
+  invalid: number;
+  problems?: string[];
 }
+
+/** How many invalid events' reasons a receipt and its log line carry. */
+const MAX_PROBLEMS_SHOWN = 10;
 
 /** Verifies, parses and durably stores one webhook call; acknowledged (returned) only once stored. */
 export async function receiveWebhookCall(deps: ReceiveWebhookDeps, call: WebhookCall): Promise<WebhookReceipt> {
@@ -56,17 +62,27 @@ export async function receiveWebhookCall(deps: ReceiveWebhookDeps, call: Webhook
   for (const ig of parsed.ignored) {
     log.info({ type: String(ig.type).slice(0, 64), action: ig.action?.slice(0, 64), index: ig.index }, 'webhook event of an unknown type ignored');
   }
+  const problems = parsed.invalid.slice(0, MAX_PROBLEMS_SHOWN).map((e) => e.reason);
+  if (parsed.invalid.length) {
+    log.warn({ invalid: parsed.invalid.length, valid: parsed.events.length, problems }, 'webhook events invalid: recorded as failed, the valid ones accepted');
+  }
   deps.onReceived?.(parsed.events, parsed.ignored);
   try {
-    // Durable before the 2xx: the call is stored as one record; events seen before are dropped when it is expanded.
-    await deps.ingest.storeCall({ source: 'webhook', receivedAt: deps.now(), payload: parsed.payload, count: parsed.events.length });
+    // Durable before the 2xx: the call is stored as one record (its invalid events as failed rows, in the same
+    // transaction); events seen before are dropped when it is expanded.
+    const receivedAt = deps.now();
+    await deps.ingest.storeCall([
+      { source: 'webhook', receivedAt, payload: parsed.payload, count: parsed.events.length },
+      ...parsed.invalid.map((e) => invalidEventCall('webhook', receivedAt, e)),
+    ]);
   } catch (err) {
     log.error({ err: (err as Error).message }, 'webhook events could not be stored');
     throw new UnavailableError('events could not be stored; retry');
   }
   // The event keys tie this call to the "event processed" lines that follow.
   log.info({ events: parsed.events.map((e) => `${e.type}:${e.id}:${e.action}:${e.date}`), ignored: parsed.ignored.length }, 'webhook stored');
-  return { received: parsed.events.length, accepted: parsed.events.length, ignored: parsed.ignored.length };
+  const received = parsed.events.length + parsed.invalid.length;
+  return { received, accepted: parsed.events.length, ignored: parsed.ignored.length, invalid: parsed.invalid.length, ...(problems.length ? { problems } : {}) };
 }
 
 export interface ReceiveEventDeps {

@@ -60,10 +60,6 @@ test('body: not form, no payload, two payloads, not JSON, bad event, >100 events
     [new URLSearchParams({ payload: '[1]' }).toString(), /not a JSON object/],
     [new URLSearchParams({ payload: '{"products":["12"]}' }).toString(), /Checkout/],
     [new URLSearchParams({ payload: '{"events":[]}' }).toString(), /empty/],
-    [new URLSearchParams({ payload: JSON.stringify({ events: [{ ...ev(0), id: 'abc' }] }) }).toString(), /events\[0\]\.id/],
-    [new URLSearchParams({ payload: JSON.stringify({ events: [{ ...ev(0), date: 'yesterday' }] }) }).toString(), /events\[0\]\.date/],
-    [new URLSearchParams({ payload: JSON.stringify({ events: [{ ...ev(0), action: 'up\u0000date' }] }) }).toString(), /events\[0\]\.action: no control characters/],
-    [new URLSearchParams({ payload: JSON.stringify({ events: [{ ...ev(0), date: '2024-03-04 10:00:00\n' }] }) }).toString(), /events\[0\]\.date: no control characters/],
     [new URLSearchParams({ payload: JSON.stringify({ events: Array.from({ length: 101 }, (_, i) => ev(i)) }) }).toString(), /101 events/],
     ['', /empty/],
   ];
@@ -73,6 +69,28 @@ test('body: not form, no payload, two payloads, not JSON, bad event, >100 events
     if (!r.ok) {
       assert.equal(r.status, 400);
       assert.match(r.reason, reason);
+    }
+  }
+  // An invalid event is reported in `invalid` with its raw text; the valid ones of the same call are kept.
+  const invalidCases: [unknown, RegExp][] = [
+    [{ ...ev(0), id: 'abc' }, /^events\[1\]\.id/],
+    [{ ...ev(0), id: '9007199254740993' }, /^events\[1\]\.id: an id above 2\^53/],
+    [{ ...ev(0), date: 'yesterday' }, /^events\[1\]\.date/],
+    [{ ...ev(0), action: 'up\u0000date' }, /^events\[1\]\.action: no control characters/],
+    [{ ...ev(0), date: '2024-03-04 10:00:00\n' }, /^events\[1\]\.date: no control characters/],
+    [{ action: 'update', id: 1 }, /^events\[1\] has no type/],
+    ['x'.repeat(5000), /^events\[1\] has no type/],
+  ];
+  for (const [bad, reason] of invalidCases) {
+    const r = parseWebhookBody(new URLSearchParams({ payload: JSON.stringify({ events: [ev(1), bad, ev(2)] }) }).toString());
+    assert.ok(r.ok, JSON.stringify(bad).slice(0, 60));
+    if (r.ok) {
+      assert.deepEqual(r.events.map((e) => e.id), [ev(1).id, ev(2).id]);
+      assert.equal(r.invalid.length, 1);
+      assert.equal(r.invalid[0].index, 1);
+      assert.match(r.invalid[0].reason, reason);
+      assert.ok(r.invalid[0].raw.length <= 2000 && !/[\u0000-\u001f]/.test(r.invalid[0].raw), r.invalid[0].raw.slice(0, 60));
+      if (typeof bad === 'object') assert.deepEqual(JSON.parse(r.invalid[0].raw), bad);
     }
   }
   const hundred = new URLSearchParams({ payload: JSON.stringify({ events: Array.from({ length: 100 }, (_, i) => ev(i)) }) }).toString();
