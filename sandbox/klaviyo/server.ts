@@ -37,8 +37,23 @@ export interface KlaviyoEventRecord {
 }
 
 const SCHEMA_URL = new URL('../../../shared/vendor/klaviyo/create_event.json', import.meta.url);
-const REVISION = /^\d{4}-\d{2}-\d{2}(\.[A-Za-z0-9_-]+)?$/;
+const REVISION = /^(\d{4})-(\d{2})-(\d{2})(\.[A-Za-z0-9_-]+)?$/;
 const JSONAPI = 'application/vnd.api+json';
+/** Media types Klaviyo takes: JSON:API, and plain JSON as its own SDK (klaviyo-api) sends it. */
+const MEDIA_TYPES = new Set([JSONAPI, 'application/json']);
+
+/**
+ * The day Klaviyo stops serving a revision: two years after its release date (Klaviyo's API
+ * versioning and deprecation policy); null for a malformed revision or a date that does not exist.
+ */
+export function revisionRetiresAt(revision: string): number | null {
+  const m = REVISION.exec(revision);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const released = new Date(Date.UTC(y, mo - 1, d));
+  if (released.getUTCFullYear() !== y || released.getUTCMonth() !== mo - 1 || released.getUTCDate() !== d) return null;
+  return Date.UTC(y + 2, mo - 1, d);
+}
 
 let cachedValidator: ValidateFunction | undefined;
 
@@ -155,9 +170,14 @@ export function handleKlaviyo(state: KlaviyoState, req: EmulatorRequest): Emulat
   }
   const revision = header(req, 'revision');
   if (!revision) return errors(400, 'invalid', 'Invalid input.', 'Missing required header "revision".', undefined);
-  if (!REVISION.test(revision)) return errors(400, 'invalid', 'Invalid input.', `Invalid revision "${revision}": expected YYYY-MM-DD[.suffix].`);
+  const retiresAt = revisionRetiresAt(revision);
+  if (retiresAt === null) return errors(400, 'invalid', 'Invalid input.', `Invalid revision "${revision}": expected YYYY-MM-DD[.suffix].`);
+  // Retired revisions: 410 as Klaviyo's revision notes say; the body's code and wording are a guess (docs/emulators.md).
+  if (now >= retiresAt) {
+    return errors(410, 'revision_retired', 'Revision retired.', `Revision ${revision} was retired on ${new Date(retiresAt).toISOString().slice(0, 10)}; use a current revision.`);
+  }
   const ctype = (header(req, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
-  if (ctype !== JSONAPI) return errors(415, 'unsupported_media_type', 'Unsupported media type.', `Unsupported media type "${ctype}" in request.`);
+  if (!MEDIA_TYPES.has(ctype)) return errors(415, 'unsupported_media_type', 'Unsupported media type.', `Unsupported media type "${ctype}" in request.`);
   const parsed = parseJson(req.rawBody);
   if (!parsed.ok) return errors(400, 'parse_error', 'Malformed request.', 'The request body is not valid JSON.');
   const validate = klaviyoEventValidator();

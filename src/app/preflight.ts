@@ -62,17 +62,34 @@ function leaseFindings(config: Config): { errors: string[]; warnings: string[] }
   return { errors, warnings };
 }
 
+/** Each plugin's own checks (its module's checkSettings), e.g. a Klaviyo revision Klaviyo no longer serves. */
+function pluginFindings(config: Config, now: Date): { errors: string[]; warnings: string[] } {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  for (const store of config.stores) {
+    for (const p of store.plugins) {
+      const f = espModuleFor(p).checkSettings?.(p, now);
+      if (!f) continue;
+      const at = `store ${store.id} plugin "${p.name}"`;
+      errors.push(...f.errors.map((e) => `${at}: ${e}`));
+      warnings.push(...f.warnings.map((w) => `${at}: ${w}`));
+    }
+  }
+  return { errors, warnings };
+}
+
 /** The secrets a config uses (the PostgreSQL URL only with `kind: postgres`). */
 function usedSecrets(config: Config): { path: string; env: string }[] {
   const { storage, ...rest } = config;
   return [...secretRefsOf(rest), ...(storage.kind === 'postgres' ? secretRefsOf(storage.postgres.url, 'storage.postgres.url') : [])];
 }
 
-export function checkConfig(config: Config, env: NodeJS.ProcessEnv = process.env): Findings {
+export function checkConfig(config: Config, env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): Findings {
   const lease = leaseFindings(config);
+  const plugins = pluginFindings(config, now);
   return {
-    errors: [...fallbackFindings(config), ...lease.errors],
-    warnings: lease.warnings,
+    errors: [...fallbackFindings(config), ...lease.errors, ...plugins.errors],
+    warnings: [...lease.warnings, ...plugins.warnings],
     missingSecrets: usedSecrets(config).filter((s) => !env[s.env]),
   };
 }
@@ -81,8 +98,8 @@ export function checkConfig(config: Config, env: NodeJS.ProcessEnv = process.env
  * The findings that stop a process from starting, one line each. A worker only sends, so it needs
  * neither the HTTP server's secrets nor Centra's.
  */
-export function startupProblems(config: Config, role: 'serve' | 'worker', env: NodeJS.ProcessEnv = process.env): string[] {
-  const f = checkConfig(config, env);
+export function startupProblems(config: Config, role: 'serve' | 'worker', env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): string[] {
+  const f = checkConfig(config, env, now);
   const missing = f.missingSecrets.filter((s) => role === 'serve' || !/^(server|centra)\b/.test(s.path));
   return [...f.errors, ...missing.map((s) => `${s.path}: environment variable ${s.env} is not set`)];
 }

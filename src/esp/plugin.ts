@@ -91,6 +91,8 @@ export interface EspModule<Name extends string = string, Settings extends Plugin
    * only plans.
    */
   planSync?(event: CommerceEvent, settings: Settings, store: StoreContext): PlannedDelivery[];
+  /** Pure: what check-config and start-up find in one plugin's settings at `now`, beyond its schema (an error stops serve and worker). */
+  checkSettings?(settings: Settings, now: Date): { errors: string[]; warnings: string[] };
   /** HTTP routes this ESP serves (registered by the server at the root, outside the admin scope: each route does its own auth). */
   routes?(deps: RouteDeps<Settings>): FastifyPluginAsync;
 }

@@ -52,12 +52,26 @@ describe('Klaviyo emulator', () => {
     const { revision: _, ...noRevision } = headers;
     assert.equal((await post(url, noRevision, event('u1'))).status, 400);
     assert.equal((await post(url, { ...headers, revision: '2024/01/01' }, event('u1'))).status, 400);
-    assert.equal((await post(url, { ...headers, revision: '2024-10-15.pre' }, event('u1'))).status, 202);
+    assert.equal((await post(url, { ...headers, revision: '2026-02-30' }, event('u1'))).status, 400);
+    assert.equal((await post(url, { ...headers, revision: '2026-07-15.pre' }, event('u1'))).status, 202);
   });
 
-  it('requires the JSON:API content type', async () => {
-    const r = await post(url, { ...headers, 'content-type': 'text/plain' }, event('u1'));
-    assert.equal(r.status, 415);
+  it('refuses a revision retired two years after its release with 410, and records nothing', async () => {
+    // Retired two years after their release date (2024-10-15 on 2026-10-15).
+    for (const revision of ['2024-10-15', '2023-02-22', '1999-01-01']) {
+      const r = await post(url, { ...headers, revision }, event('u1'));
+      assert.equal(r.status, 410, revision);
+      assert.equal(r.json.errors[0].code, 'revision_retired');
+    }
+    assert.equal(emu.state.events.length, 0);
+    assert.equal((await post(url, { ...headers, revision: '2026-10-15' }, event('u1'))).status, 202);
+  });
+
+  it('takes the JSON:API content type and plain JSON (what the klaviyo-api SDK sends), nothing else', async () => {
+    assert.equal((await post(url, { ...headers, 'content-type': 'text/plain' }, event('u1'))).status, 415);
+    assert.equal((await post(url, { ...headers, 'content-type': 'application/json' }, event('u1'))).status, 202);
+    assert.equal((await post(url, { ...headers, 'content-type': 'application/vnd.api+json' }, event('u2'))).status, 202);
+    assert.equal(emu.state.events.length, 2);
   });
 
   it('validates the body against the vendor schema, with the error envelope', async () => {

@@ -2,6 +2,7 @@
 import type { EspModule } from '../plugin.ts';
 import { buildRequest, klaviyoSettingsSchema, triggerName, type KlaviyoSettings } from './plugin.ts';
 import { createKlaviyoTransport } from './transport.ts';
+import { revisionFindings } from './revision.ts';
 
 export const klaviyoEsp: EspModule<'klaviyo', KlaviyoSettings> = {
   name: 'klaviyo',
@@ -17,6 +18,8 @@ export const klaviyoEsp: EspModule<'klaviyo', KlaviyoSettings> = {
     limits: { rates: [{ limit: 350, intervalMs: 1_000 }, { limit: 3_500, intervalMs: 60_000 }] },
   },
   secrets: { headers: ['authorization'] },
+  // A retired revision is refused at start-up; one retiring within 90 days is a warning.
+  checkSettings: (settings, now) => revisionFindings(settings.revision, now),
   // A Klaviyo template reads an event's properties as {{ event.<name> }}.
   templateFields: (request) => (request.body as { data: { attributes: { properties: unknown } } }).data.attributes.properties,
 };

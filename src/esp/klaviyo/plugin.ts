@@ -13,13 +13,17 @@ import * as P from './payload.ts';
 import { orderFigures, refundFigures, shipmentFigures } from '../../domain/amounts.ts';
 import { isoWithOffset } from '../../domain/dates.ts';
 import type { Decimal } from '../../domain/money.ts';
+import { KLAVIYO_REVISION, releaseDate } from './revision.ts';
 
 export const klaviyoSettingsSchema = z
   .object({
     esp: z.literal('klaviyo'),
     ...commonPluginFields,
-    /** Klaviyo API revision header. */
-    revision: z.string().regex(/^\d{4}-\d{2}-\d{2}(\.\w+)?$/, 'a revision such as 2024-10-15').default('2024-10-15'),
+    /** Klaviyo API revision header (revision.ts: the default, and when Klaviyo retires one). */
+    revision: z
+      .string()
+      .refine((r) => releaseDate(r) !== null, `a revision such as ${KLAVIYO_REVISION} (YYYY-MM-DD[.suffix], a real date)`)
+      .default(KLAVIYO_REVISION),
     /** UpdateType of the shipment email per recipient (the seed's sales-rep copy says "Shipped - Buyer"). */
     shipmentUpdateType: z
       .object({ buyer: z.string().default('Shipped'), sales_rep: z.string().default('Shipped - Buyer'), customer: z.string().default('Shipped') })
