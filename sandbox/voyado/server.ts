@@ -203,14 +203,18 @@ export function orderProblem(o: Record<string, unknown>): string | undefined {
 }
 
 /** Returns the first missing / malformed required field of a receipt v3, or undefined. */
+/** ReceiptContact.matchKeyType in the v2 Swagger (test/fixtures/voyado-swagger-receipt.json). */
+const MATCH_KEY_TYPES = ['Email', 'SocialSecurityNumber', 'MobilePhone', 'CardId', 'ExternalId', 'MemberNumber', 'ContactId', 'MemberNumberWithCardNumberAsFallback'];
+
 export function receiptProblem(r: Record<string, unknown>): string | undefined {
   const c = r.contact;
   if (!isObject(c) || !isText(c.matchKey) || !isText(c.matchKeyType)) return 'contact.matchKey and contact.matchKeyType are required';
+  if (!MATCH_KEY_TYPES.includes(c.matchKeyType as string)) return `contact.matchKeyType must be one of ${MATCH_KEY_TYPES.join(', ')}`;
   for (const k of ['uniqueReceiptId', 'receiptNumber', 'storeExternalId', 'currency']) if (!isText(r[k]) && !(k === 'receiptNumber' && typeof r[k] === 'number')) return `${k} is required`;
   if (!isText(r.createdDate) || Number.isNaN(Date.parse(r.createdDate as string))) return 'createdDate must be an ISO 8601 date';
-  if (!isNumberLike(r.totalGrossPrice)) return 'totalGrossPrice is required';
+  if (typeof r.totalGrossPrice !== 'number') return 'totalGrossPrice must be a number';
   if (!Array.isArray(r.paymentMethods)) return 'paymentMethods is required';
-  for (const [i, p] of r.paymentMethods.entries()) if (!isObject(p) || !isText(p.type) || !isNumberLike(p.value)) return `paymentMethods[${i}] needs type and value`;
+  for (const [i, p] of r.paymentMethods.entries()) if (!isObject(p) || !isText(p.type) || typeof p.value !== 'number') return `paymentMethods[${i}] needs type and a number value`;
   if (!Array.isArray(r.items) || r.items.length === 0) return 'items is required';
   for (const [i, it] of r.items.entries()) {
     if (!isObject(it)) return `items[${i}] must be an object`;
@@ -219,7 +223,7 @@ export function receiptProblem(r: Record<string, unknown>): string | undefined {
     for (const k of ['sku', 'articleNumber', 'articleName']) if (!isText(it[k])) return `items[${i}].${k} is required`;
     if (!Number.isInteger(typeof it.quantity === 'string' ? Number(it.quantity) : it.quantity)) return `items[${i}].quantity must be an integer`;
     if (type === 'RETURN' && Number(it.quantity) >= 0) return `items[${i}].quantity must be negative for RETURN`;
-    for (const k of ['grossPaidPrice', 'taxAmount', 'taxPercent']) if (!isNumberLike(it[k])) return `items[${i}].${k} is required`;
+    for (const k of ['grossPaidPrice', 'taxAmount', 'taxPercent']) if (typeof it[k] !== 'number') return `items[${i}].${k} must be a number`;
   }
   return undefined;
 }
@@ -310,7 +314,8 @@ export function handleVoyado(state: VoyadoState, req: EmulatorRequest): Emulator
     const problem = orderProblem(body);
     if (problem) return voyadoError(400, 'InvalidOrder', problem);
     state.orders.push({ receivedAt, body });
-    return { status: 202, body: { statusCode: 202, request: null } };
+    // StatusCodeResult: statusCode is the HttpStatusCode enum's name (v2 Swagger, docs/emulators.md).
+    return { status: 202, body: { statusCode: 'Accepted', request: null } };
   }
   if (req.method === 'POST' && (m = /^\/api\/v2\/automation\/customTriggers\/([^/]+)\/triggerByContactId\/([^/]+)$/.exec(path))) {
     const contactId = decodeURIComponent(m[2]);

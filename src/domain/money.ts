@@ -24,6 +24,11 @@ export function roundTo(value: Decimal, places = 2): Decimal {
   return value.toDecimalPlaces(places, Decimal.ROUND_HALF_UP);
 }
 
+/** An amount as a JSON number (for APIs that type money as numbers), rounded once, at the edge. */
+export function jsonAmount(value: Decimal, places = 2): number {
+  return Number(roundTo(value, places).toFixed(places));
+}
+
 /** Customer-currency amount converted to the base currency: amount × rate, rounded half up to cents. */
 export function toBase(customerAmount: Decimal, baseRate: Decimal): Decimal {
   return roundTo(roundTo(customerAmount).times(baseRate));

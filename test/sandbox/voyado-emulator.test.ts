@@ -8,7 +8,7 @@ const KEY = 'voyado-key-1';
 const h = { apikey: KEY, 'user-agent': 'test/1.0', 'content-type': 'application/json' };
 const goldenOrder = JSON.parse(readFileSync(new URL('../../../shared/golden/voyado/order.json', import.meta.url), 'utf8'));
 const receipt = (id: string, contactId: string) => ({
-  contact: { matchKey: contactId, matchKeyType: 'contactId' },
+  contact: { matchKey: contactId, matchKeyType: 'ContactId' },
   uniqueReceiptId: id,
   receiptNumber: '1001',
   createdDate: '2024-07-09T15:34:18+02:00',

@@ -12,7 +12,7 @@ import { DEFAULT_INVOICE_MESSAGE } from '../../emails/invoice-message.ts';
 import * as P from './payload.ts';
 import { orderFigures, refundFigures, shipmentFigures } from '../../domain/amounts.ts';
 import { isoWithOffset } from '../../domain/dates.ts';
-import type { Decimal } from '../../domain/money.ts';
+import { jsonAmount, type Decimal } from '../../domain/money.ts';
 import { KLAVIYO_REVISION, releaseDate } from './revision.ts';
 
 export const klaviyoSettingsSchema = z
@@ -88,7 +88,7 @@ export function buildRequest(intent: EmailIntent, s: KlaviyoSettings, ctx: MapCo
   };
   if (value !== undefined) {
     // Klaviyo's `value` is a JSON number: the decimal is rendered once, at the edge.
-    attributes.value = Number(value.toFixed(2));
+    attributes.value = jsonAmount(value);
     attributes.value_currency = currency;
   }
   return {

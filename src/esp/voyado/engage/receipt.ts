@@ -2,9 +2,11 @@
 // for a registered refund. Pure; money with the shared decimal helpers. Goods are PURCHASE / RETURN
 // rows; shipping and handling are ADJUSTMENT rows, so that totalGrossPrice is the sum of the rows.
 // Returns: quantities negative, prices (row totals) positive, totals and payments negative.
+// Money and rates are JSON numbers and match keys PascalCase, as the v2 Swagger types them
+// (test/fixtures/voyado-swagger-receipt.json, docs/voyado.md).
 import { lineTax, lineValue } from '../../../domain/amounts.ts';
 import { isoWithOffset } from '../../../domain/dates.ts';
-import { ZERO, includedTax, percentLabel, plainAmount, sum, type Decimal } from '../../../domain/money.ts';
+import { ZERO, dec, includedTax, jsonAmount, percentLabel, sum, type Decimal } from '../../../domain/money.ts';
 import type { Line, Order, Refund } from '../../../domain/types.ts';
 
 type Body = Record<string, unknown>;
@@ -28,7 +30,7 @@ interface Row {
   gross: Decimal;
   tax: Decimal;
   taxPercent: Decimal;
-  discounts: { value: string; type: string; description: string }[];
+  discounts: { value: number; type: string; description: string }[];
   extraData: { name: string; value: string }[];
 }
 
@@ -44,7 +46,7 @@ function goodsRow(l: Line, isReturn: boolean): Row {
     gross: lineValue(l),
     tax: lineTax(l),
     taxPercent: l.taxPercent,
-    discounts: discount.greaterThan(0) ? [{ value: plainAmount(discount.negated()), type: 'Discount', description: 'Discount' }] : [],
+    discounts: discount.greaterThan(0) ? [{ value: jsonAmount(discount.negated()), type: 'Discount', description: 'Discount' }] : [],
     extraData: [
       { name: 'size', value: l.sizeLabel },
       { name: 'variation', value: l.variantName },
@@ -78,9 +80,9 @@ function rowBody(r: Row): Body {
     articleNumber: r.articleNumber,
     articleName: r.articleName,
     quantity: r.quantity,
-    grossPaidPrice: plainAmount(r.gross),
-    taxAmount: plainAmount(r.tax),
-    taxPercent: plainAmount(r.taxPercent),
+    grossPaidPrice: jsonAmount(r.gross),
+    taxAmount: jsonAmount(r.tax),
+    taxPercent: jsonAmount(r.taxPercent),
   };
   if (r.discounts.length) body.discounts = r.discounts;
   if (r.extraData.length) body.extraData = r.extraData;
@@ -88,14 +90,14 @@ function rowBody(r: Row): Body {
 }
 
 /** Σ sign × row total: the receipt's totalGrossPrice (negative for a return). */
-export function signedTotal(rows: { quantity: number; grossPaidPrice: string }[]): Decimal {
-  return sum(rows.map((r) => (r.quantity < 0 ? ZERO.minus(r.grossPaidPrice) : ZERO.plus(r.grossPaidPrice))));
+export function signedTotal(rows: { quantity: number; grossPaidPrice: number | string }[]): Decimal {
+  return sum(rows.map((r) => (r.quantity < 0 ? dec(r.grossPaidPrice).negated() : dec(r.grossPaidPrice))));
 }
 
 function contactOf(c: ReceiptContact): Body {
   return c.contactId
-    ? { matchKey: c.contactId, matchKeyType: 'contactId' }
-    : { matchKey: c.email, matchKeyType: 'email', contactType: c.memberContactType };
+    ? { matchKey: c.contactId, matchKeyType: 'ContactId' }
+    : { matchKey: c.email, matchKeyType: 'Email', contactType: c.memberContactType };
 }
 
 function taxDetails(rows: Row[], sign: 1 | -1): Body[] {
@@ -109,10 +111,10 @@ function taxDetails(rows: Row[], sign: 1 | -1): Body[] {
   }
   return groups.map((g) => ({
     description: `VAT ${percentLabel(g.percent)}`,
-    percent: plainAmount(g.percent),
-    value: plainAmount(g.tax.times(sign)),
-    totalIncludingTax: plainAmount(g.gross.times(sign)),
-    totalExcludingTax: plainAmount(g.gross.minus(g.tax).times(sign)),
+    percent: jsonAmount(g.percent),
+    value: jsonAmount(g.tax.times(sign)),
+    totalIncludingTax: jsonAmount(g.gross.times(sign)),
+    totalExcludingTax: jsonAmount(g.gross.minus(g.tax).times(sign)),
   }));
 }
 
@@ -138,7 +140,7 @@ export function receiptBody(x: ReceiptInput): Body {
   if (ship) rows.push(ship);
   if (handling) rows.push(handling);
   const items = rows.map(rowBody);
-  const total = signedTotal(items as { quantity: number; grossPaidPrice: string }[]);
+  const total = signedTotal(items as { quantity: number; grossPaidPrice: number }[]);
   const o = x.order;
   const body: Body = {
     contact: contactOf(x.contact),
@@ -148,8 +150,8 @@ export function receiptBody(x: ReceiptInput): Body {
     storeExternalId: x.storeExternalId,
     currency: o.currency,
     exchangeRateToGroupCurrency: Number(o.baseRate.toString()),
-    totalGrossPrice: plainAmount(total),
-    paymentMethods: [{ type: o.paymentPlugin || o.paymentMethod || 'unknown', description: o.paymentMethod || 'N/A', value: plainAmount(total) }],
+    totalGrossPrice: jsonAmount(total),
+    paymentMethods: [{ type: o.paymentPlugin || o.paymentMethod || 'unknown', description: o.paymentMethod || 'N/A', value: jsonAmount(total) }],
     items,
     taxDetails: taxDetails(rows, isReturn ? -1 : 1),
     extraData: [{ name: 'orderNumber', value: String(o.number) }],

@@ -39,7 +39,7 @@ export async function sendSync(delivery: PlannedDelivery, directive: ContactDire
     if (!step.ok) return notAmbiguous(step.outcome);
     note = `${step.note} (${step.id})`;
     // A receipt goes to the very contact just ensured (a carried contactId may be stale; an email may match several).
-    if (kind === 'engage_receipt' && body && typeof body === 'object') body = { ...(body as Record<string, unknown>), contact: { matchKey: step.id, matchKeyType: 'contactId' } };
+    if (kind === 'engage_receipt' && body && typeof body === 'object') body = { ...(body as Record<string, unknown>), contact: { matchKey: step.id, matchKeyType: 'ContactId' } };
   }
   const res = await ctx.call(r.method, r.url, body);
   if (kind === 'engage_redeem' && res.kind === 'response' && res.status === 409 && /PromotionAlreadyRedeemed/.test(res.body)) {

@@ -110,7 +110,7 @@ test('mode engage_id: the carried contactId is updated in place and receipts mat
     assert.equal(v.state.createdContacts.length, 1);
 
     await deliver(bridge, orderEvent({ number: 7001, customer: withId }), orderEvent({ number: 7002, customer: plain }), orderEvent({ number: 7003, customer: subscriber }));
-    assert.deepEqual(v.state.receipts.map((r) => (r.body as any).contact), [{ matchKey: known.id, matchKeyType: 'contactId' }]);
+    assert.deepEqual(v.state.receipts.map((r) => (r.body as any).contact), [{ matchKey: known.id, matchKeyType: 'ContactId' }]);
     assert.deepEqual(typeOf(v, plain.email), ['TransactionalContact']);
     assert.deepEqual(typeOf(v, subscriber.email), ['Contact'], 'an existing contact gets the email as it is');
     assert.equal(v.state.orders.length, 3);

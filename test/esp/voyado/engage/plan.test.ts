@@ -86,7 +86,7 @@ test('receipts: Purchase on a confirmed order and a Return on a refund, only for
         const body = purchase[0].request.body as any;
         assert.equal(body.uniqueReceiptId, 'centra-2-order-3001');
         assert.equal(body.storeExternalId, 'NordicMarket');
-        assert.deepEqual(body.contact, engageId ? { matchKey: customer.engageContactId, matchKeyType: 'contactId' } : { matchKey: 'r@example.com', matchKeyType: 'email', contactType: 'Member' });
+        assert.deepEqual(body.contact, engageId ? { matchKey: customer.engageContactId, matchKeyType: 'ContactId' } : { matchKey: 'r@example.com', matchKeyType: 'Email', contactType: 'Member' });
         assert.equal((ret[0].request.body as any).uniqueReceiptId, 'centra-2-return-77');
       }
 });

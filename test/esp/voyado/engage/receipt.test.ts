@@ -53,7 +53,7 @@ test('purchase receipt of the golden order: PURCHASE rows, shipping as an adjust
   }
   // Goods + shipping + handling = what the order cost.
   const expected = order.lines.reduce((s, l) => s.plus(l.unitPrice.times(l.quantity).toDecimalPlaces(2)), new Decimal(0)).plus(order.shipping).plus(order.handling);
-  assert.equal(body.totalGrossPrice, expected.toFixed(2));
+  assert.equal(body.totalGrossPrice, Number(expected.toFixed(2)));
 });
 
 test('return receipt: quantities negative, prices positive, total and payment negative; shipping refund included', () => {
@@ -72,7 +72,7 @@ test('return receipt: quantities negative, prices positive, total and payment ne
     assert.ok(new Decimal(i.taxAmount).greaterThanOrEqualTo(0));
   }
   assert.ok(new Decimal(body.totalGrossPrice).lessThan(0));
-  assert.ok(body.items.some((i: any) => i.type === 'ADJUSTMENT' && i.articleName === 'Shipping' && i.grossPaidPrice === '10.00'));
+  assert.ok(body.items.some((i: any) => i.type === 'ADJUSTMENT' && i.articleName === 'Shipping' && i.grossPaidPrice === 10));
 });
 
 test('property: for any order, the purchase receipt and a full return mirror each other exactly', () => {
@@ -97,7 +97,7 @@ test('property: for any order, the purchase receipt and a full return mirror eac
         ),
       );
       assertConsistent(ret);
-      assert.equal(new Decimal(ret.totalGrossPrice).negated().toFixed(2), purchase.totalGrossPrice);
+      assert.equal(-ret.totalGrossPrice, purchase.totalGrossPrice);
       assert.deepEqual(
         ret.items.map((i: any) => [i.sku, -i.quantity, i.grossPaidPrice]),
         purchase.items.map((i: any) => [i.sku, i.quantity, i.grossPaidPrice]),

@@ -98,7 +98,7 @@ test('signed webhooks → Engage: contacts, receipts for Members, redeems exactl
     assert.equal(receiptIds.length, new Set(receiptIds).size);
     assert.equal(receiptIds.length, rows.filter((r) => r.emailType === 'engage_receipt').length);
     const registered = new Set(dataset.customers.filter((c) => c.isRegistered).map((c) => c.email.toLowerCase()));
-    for (const r of voyado.state.receipts) assert.ok(registered.has(String((r.body as any).contact.matchKey).toLowerCase()) || (r.body as any).contact.matchKeyType === 'contactId');
+    for (const r of voyado.state.receipts) assert.ok(registered.has(String((r.body as any).contact.matchKey).toLowerCase()) || (r.body as any).contact.matchKeyType === 'ContactId');
     // Contacts: never two for one email and type.
     const keys = [...voyado.state.contacts.values()].map((c) => `${String(c.attributes.email).toLowerCase()}|${c.contactType}`);
     assert.equal(keys.length, new Set(keys).size);
