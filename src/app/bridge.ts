@@ -90,13 +90,15 @@ export function openBridge(config: Config, options: BridgeOptions = {}): Bridge 
     worker,
     async submit(event, eventKey = eventKeyOf(event)) {
       const plan = planEvent(event, config);
-      const { inserted, duplicates } = await outbox.enqueue(plan.deliveries, eventKey);
+      const { inserted, duplicates } = await outbox.enqueue(plan.deliveries, eventKey, plan.subject);
       return {
         eventKey,
         deliveries: plan.deliveries.map((x) => ({ id: x.id, emailType: x.emailType, recipient: x.recipient, esp: x.esp, plugin: x.plugin })),
         inserted,
         duplicates,
         skipped: plan.skipped,
+        orderNumber: plan.subject.orderNumber,
+        object: plan.subject.object,
       };
     },
     async close() {

@@ -5,7 +5,7 @@ import type { AttemptRecord, DeliveryFilter, DeliveryStore, StateCount, StoredDe
 import { ConflictError, NotFoundError } from '../config/errors.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { redactSecrets } from './redact.ts';
-import type { PlannedDelivery } from './types.ts';
+import type { PlannedDelivery, PlanSubject } from './types.ts';
 
 /** One lane per (esp, plugin): its own claim loop, concurrency and rate limit. */
 export function laneKey(esp: string, plugin: string): string {
@@ -18,8 +18,10 @@ export interface DeliveryWithAttempts extends StoredDelivery {
 
 export interface Outbox {
   /** Stores all in one transaction; an id already stored counts as a duplicate and is left as it is. */
-  enqueue(deliveries: PlannedDelivery[], eventId: string): Promise<{ inserted: number; duplicates: number }>;
+  enqueue(deliveries: PlannedDelivery[], eventId: string, subject?: PlanSubject): Promise<{ inserted: number; duplicates: number }>;
   listDeliveries(filter?: DeliveryFilter): Promise<StoredDelivery[]>;
+  /** How many rows match (limit and offset ignored). */
+  countDeliveries(filter?: DeliveryFilter): Promise<number>;
   getDelivery(id: string): Promise<DeliveryWithAttempts | null>;
   /** Back to pending with attempts reset (history kept). False if unknown or in flight. */
   replay(id: string): Promise<boolean>;
@@ -47,7 +49,7 @@ export function createOutbox(store: DeliveryStore, options: OutboxOptions = {}):
     for (const l of listeners) l();
   };
   return {
-    async enqueue(deliveries, eventId) {
+    async enqueue(deliveries, eventId, subject) {
       const now = clock.now();
       const rows = deliveries.map((d) => {
         if (!d.id) throw new Error('delivery without id');
@@ -62,6 +64,8 @@ export function createOutbox(store: DeliveryStore, options: OutboxOptions = {}):
           lane: laneKey(d.esp, d.plugin),
           request: redact(d),
           createdAt: now,
+          orderNumber: subject?.orderNumber ?? null,
+          object: subject?.object ?? null,
         };
       });
       const result = await store.insertDeliveries(rows);
@@ -69,6 +73,7 @@ export function createOutbox(store: DeliveryStore, options: OutboxOptions = {}):
       return result;
     },
     listDeliveries: (filter = {}) => store.listDeliveries(filter),
+    countDeliveries: (filter = {}) => store.countDeliveries(filter),
     async getDelivery(id) {
       const d = await store.getDelivery(id);
       if (!d) return null;

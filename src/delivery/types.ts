@@ -35,9 +35,18 @@ export interface SkippedEmail {
   reason: string;
 }
 
+/** What a plan's deliveries are about, stored on each (search by order, trace). */
+export interface PlanSubject {
+  /** The order number, or null when the subject belongs to no order (buyer, customer). */
+  orderNumber: string | null;
+  /** The object the event came from, e.g. "shipment-12" (the subject's stable name). */
+  object: string;
+}
+
 export interface Plan {
   deliveries: PlannedDelivery[];
   skipped: SkippedEmail[];
+  subject: PlanSubject;
 }
 
 /** What one attempt to send a delivery came to. */

@@ -105,3 +105,9 @@ export function orderOf(subject: Subject): Order | null {
       return null;
   }
 }
+
+/** The order number an event is about (an invoice names its order), or null (buyers, customers). */
+export function orderNumberOf(subject: Subject): number | null {
+  if (subject.kind === 'invoice') return subject.invoice.orderNumber;
+  return orderOf(subject)?.number ?? null;
+}

@@ -10,6 +10,9 @@ export interface SubmitResult {
   inserted: number;
   duplicates: number;
   skipped: SkippedEmail[];
+  /** The order the event is about (null: buyer, customer) and the object it came from, e.g. "shipment-12". */
+  orderNumber: string | null;
+  object: string;
 }
 
 export interface EventSink {

@@ -33,6 +33,9 @@ export interface ProcessResult {
   duplicates?: number;
   /** Each email the event could have caused and did not send, with the reason (versions before 2026-12 stored only a count). */
   skipped?: SkippedEmail[] | number;
+  /** The order the event is about and the object it came from (stored with the event: trace by order). */
+  orderNumber?: string | null;
+  object?: string;
 }
 
 export interface ProcessorOptions {
@@ -116,7 +119,7 @@ export function createProcessor(opts: ProcessorOptions): Processor {
       event = parsed.data;
     }
     const r = await bridge.submit(event, row.key);
-    return { status: 'processed', result: { deliveries: r.deliveries, inserted: r.inserted, duplicates: r.duplicates, skipped: r.skipped } };
+    return { status: 'processed', result: { deliveries: r.deliveries, inserted: r.inserted, duplicates: r.duplicates, skipped: r.skipped, orderNumber: r.orderNumber, object: r.object } };
   }
 
   async function processRow(row: InboxEvent): Promise<ProcessOutcome> {
@@ -145,7 +148,7 @@ export function createProcessor(opts: ProcessorOptions): Processor {
         const r = outcome.result;
         // One line per processed event: what it sent, and why anything was not sent.
         log.info(
-          { key: row.key, source: row.source, deliveries: r.deliveries?.map((d) => d.id) ?? [], new: r.inserted ?? 0, duplicates: r.duplicates ?? 0, skipped: Array.isArray(r.skipped) ? r.skipped : [], note: r.note },
+          { key: row.key, source: row.source, deliveries: r.deliveries?.map((d) => d.id) ?? [], new: r.inserted ?? 0, duplicates: r.duplicates ?? 0, skipped: Array.isArray(r.skipped) ? r.skipped : [], order: r.orderNumber ?? undefined, note: r.note },
           'event processed',
         );
       } else if (outcome.status === 'failed') {

@@ -7,7 +7,7 @@ import { storeById } from '../config/load.ts';
 import type { Plan, PlannedDelivery } from '../delivery/types.ts';
 import { decideEmails } from '../emails/decide.ts';
 import { FALLBACK, espModuleFor } from '../esp/modules.ts';
-import type { CommerceEvent } from '../domain/event.ts';
+import { orderNumberOf, type CommerceEvent } from '../domain/event.ts';
 import { pluginReached, selectPlugin } from '../routing/select-plugin.ts';
 
 /** An ESP's sync beside the emails: planned by the module of the plugin routing reaches with the event's facts. */
@@ -44,5 +44,6 @@ export function planEvent(centraEvent: CentraEvent, config: Config): Plan {
     }
   }
   deliveries.push(...planSync(event, store));
-  return { deliveries, skipped };
+  const order = orderNumberOf(event.subject);
+  return { deliveries, skipped, subject: { orderNumber: order === null ? null : String(order), object: event.subjectRef } };
 }

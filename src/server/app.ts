@@ -49,8 +49,20 @@ export interface AppDeps {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+/** A time in a query: ISO 8601 (2026-12-03T08:00Z) or epoch milliseconds. */
+const timeParam = z.string().transform((s, ctx) => {
+  const t = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
+  if (Number.isFinite(t)) return t;
+  ctx.addIssue({ code: 'custom', message: 'not a time: give ISO 8601 (2026-12-03T08:00:00Z) or epoch milliseconds' });
+  return z.NEVER;
+});
+
 const deliveryQuery = z
   .object({
+    order: z.string().regex(/^\d{1,20}$/, 'an order number (digits)').optional(),
+    email: z.string().min(3).max(320).optional(),
+    since: timeParam.optional(),
+    until: timeParam.optional(),
     status: z.enum(DELIVERY_STATUSES).optional(),
     emailType: z.enum([...EMAIL_TYPES, ...SYNC_KINDS] as [string, ...string[]]).optional(),
     esp: z.enum(CHANNEL_NAMES as [string, ...string[]]).optional(),
@@ -245,8 +257,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     api.get('/api/deliveries', async (req, reply) => {
       const q = parseQuery(deliveryQuery, req.query);
       if (!q.ok) return send(reply, q.result);
-      const rows = await bridge.outbox.listDeliveries(q.value);
-      return send(reply, ok({ deliveries: redactSecrets(rows.map(({ request: _r, ...rest }) => rest)), limit: q.value.limit, offset: q.value.offset }));
+      const [rows, total] = await Promise.all([bridge.outbox.listDeliveries(q.value), bridge.outbox.countDeliveries(q.value)]);
+      return send(reply, ok({ deliveries: redactSecrets(rows.map(({ request: _r, ...rest }) => rest)), total, limit: q.value.limit, offset: q.value.offset }));
     });
     api.get<{ Params: { id: string } }>('/api/deliveries/:id', async (req, reply) => {
       const d = await bridge.outbox.getDelivery(req.params.id);

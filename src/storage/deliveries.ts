@@ -23,6 +23,10 @@ export interface NewDelivery {
   lane: string;
   request: OutgoingRequest;
   createdAt: number;
+  /** The order the delivery is about (null: a buyer's or customer's email, or a row stored before 2026-12). */
+  orderNumber?: string | null;
+  /** The object its event came from, e.g. "invoice-7" (null before 2026-12). */
+  object?: string | null;
 }
 
 /** A stored delivery row. Times are epoch milliseconds. */
@@ -79,6 +83,14 @@ export interface DeliveryFilter {
   status?: DeliveryStatus;
   esp?: string;
   emailType?: DeliveryKind;
+  /** The order number (deliveries of its shipments, returns and invoices included). */
+  order?: string;
+  /** The recipient's address, matched without regard to case. */
+  email?: string;
+  /** created_at at or after (epoch ms). */
+  since?: number;
+  /** created_at before (epoch ms). */
+  until?: number;
   limit?: number;
   offset?: number;
 }
@@ -116,6 +128,8 @@ export interface DeliveryStore {
   /** Earliest time a row of the lane becomes claimable, or null if none is active. */
   nextDueAt(lane: string): Promise<number | null>;
   listDeliveries(filter: DeliveryFilter): Promise<StoredDelivery[]>;
+  /** How many rows match the filter (its limit and offset ignored): the "of M" of a listing. */
+  countDeliveries(filter: DeliveryFilter): Promise<number>;
   getDelivery(id: string): Promise<StoredDelivery | null>;
   listAttempts(id: string): Promise<AttemptRecord[]>;
   /** dead (or any non-in_flight state) → pending, attempts reset; history kept. */

@@ -86,3 +86,9 @@ export interface InboxStore {
   /** Earliest nextAttemptAt of a pending/retry row, or null. */
   nextDueAt(): Promise<number | null>;
 }
+
+/** The order number a processed event's result names (ingest/processor.ts ProcessResult.orderNumber), stored in its own column. */
+export function orderOfResult(result: unknown): string | null {
+  const n = (result as { orderNumber?: unknown } | null)?.orderNumber;
+  return typeof n === 'string' ? n : null;
+}

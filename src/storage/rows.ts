@@ -1,7 +1,7 @@
 // The tables' rows as both engines (SQLite, PostgreSQL) read them: same columns, times in epoch
 // milliseconds, JSON kept as text (a delivery's request, an inbox event and its result).
 import type { ContactLink } from './contacts.ts';
-import type { AttemptRecord, DeliveryStatus, StoredDelivery } from './deliveries.ts';
+import type { AttemptRecord, DeliveryFilter, DeliveryStatus, StoredDelivery } from './deliveries.ts';
 import type { InboxEvent, InboxSource, InboxStatus } from './inbox.ts';
 
 /** The states a worker still works on (the partial indexes' condition). */
@@ -27,6 +27,32 @@ export interface DeliveryRow {
   delivered_at: number | null;
   last_error: string | null;
   last_status: number | null;
+  order_number: string | null;
+  object: string | null;
+}
+
+/**
+ * A delivery filter's WHERE clause for both engines: `mark(n)` writes the n-th (1-based)
+ * placeholder ("?" for SQLite, "$n" for PostgreSQL). Email matches lower(recipient_address),
+ * the expression the deliveries_email index holds.
+ */
+export function deliveryWhere(f: DeliveryFilter, mark: (n: number) => string): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: (p: string) => string, v: unknown) => (params.push(v), where.push(clause(mark(params.length))));
+  if (f.status) add((p) => `status = ${p}`, f.status);
+  if (f.esp) add((p) => `esp = ${p}`, f.esp);
+  if (f.emailType) add((p) => `email_type = ${p}`, f.emailType);
+  if (f.order) add((p) => `order_number = ${p}`, f.order);
+  if (f.email) add((p) => `lower(recipient_address) = ${p}`, f.email.toLowerCase());
+  if (f.since !== undefined) add((p) => `created_at >= ${p}`, f.since);
+  if (f.until !== undefined) add((p) => `created_at < ${p}`, f.until);
+  return { sql: where.length ? 'WHERE ' + where.join(' AND ') : '', params };
+}
+
+/** A listing's page: 1–1000 rows (default 100), from offset ≥ 0. */
+export function pageOf(f: DeliveryFilter): { limit: number; offset: number } {
+  return { limit: Math.min(Math.max(1, Math.floor(f.limit ?? 100)), 1000), offset: Math.max(0, Math.floor(f.offset ?? 0)) };
 }
 
 export interface AttemptRow {
@@ -62,6 +88,8 @@ export function toDelivery(r: DeliveryRow): StoredDelivery {
     deliveredAt: r.delivered_at,
     lastError: r.last_error,
     lastStatus: r.last_status,
+    orderNumber: r.order_number ?? null,
+    object: r.object ?? null,
   };
 }
 

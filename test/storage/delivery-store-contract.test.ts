@@ -71,6 +71,34 @@ for (const [name, open] of Object.entries(adapters)) {
       }
     });
 
+    test('the trail: rows carry their order and object; search by order, email (any case) and time, with a total', async () => {
+      const t = await open();
+      try {
+        const outbox = createOutbox(t.store);
+        await outbox.enqueue([planned('o1'), planned('o2', 'rule', 'r1', { to: 'Rep@Shop.example' })], 'ev-order', { orderNumber: '10002', object: 'order-10002' });
+        await outbox.enqueue([planned('s1')], 'ev-ship', { orderNumber: '10002', object: 'shipment-7' });
+        await outbox.enqueue([planned('c1', 'klaviyo', 'main', { to: 'rep@shop.example' })], 'ev-cust', { orderNumber: null, object: 'customer-5' });
+        await outbox.enqueue([planned('old')], 'ev-old');
+        const s1 = await outbox.getDelivery('s1');
+        assert.equal(s1?.orderNumber, '10002');
+        assert.equal(s1?.object, 'shipment-7');
+        assert.equal((await outbox.getDelivery('old'))?.orderNumber, null, 'no subject: null, not undefined');
+        const byOrder = await outbox.listDeliveries({ order: '10002' });
+        assert.deepEqual(byOrder.map((d) => d.id).sort(), ['o1', 'o2', 's1']);
+        assert.equal(await t.store.countDeliveries({ order: '10002', limit: 1 }), 3, 'the total ignores the page');
+        assert.equal((await outbox.listDeliveries({ order: '10002', limit: 1, offset: 2 })).length, 1);
+        assert.deepEqual((await outbox.listDeliveries({ email: 'REP@shop.example' })).map((d) => d.id).sort(), ['c1', 'o2']);
+        assert.deepEqual((await outbox.listDeliveries({ email: 'rep@shop.example', esp: 'rule' })).map((d) => d.id), ['o2']);
+        const created = s1!.createdAt;
+        assert.equal(await t.store.countDeliveries({ since: created + 10_000 }), 0);
+        assert.equal(await t.store.countDeliveries({ until: created - 10_000 }), 0);
+        assert.equal(await t.store.countDeliveries({ since: created - 10_000, until: created + 10_000 }), 5);
+        assert.equal(await t.store.countDeliveries({ order: '99999' }), 0);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('claim leases a bounded batch; a lapsed lease makes the row claimable by another worker; a late loser overwrites nothing', async () => {
       const t = await open();
       try {

@@ -3,7 +3,7 @@
 // differences are how a claim stays exclusive (FOR UPDATE SKIP LOCKED: two workers never lease
 // the same row, and neither waits for the other) and that every call is a network round trip.
 import type { ClaimArgs, DeliveryFilter, DeliveryStore, LaneInfo, NewDelivery, StateCount } from '../deliveries.ts';
-import { ACTIVE, toAttempt, toDelivery, type AttemptRow, type DeliveryRow } from '../rows.ts';
+import { ACTIVE, deliveryWhere, pageOf, toAttempt, toDelivery, type AttemptRow, type DeliveryRow } from '../rows.ts';
 import type { PostgresHandle } from './connect.ts';
 import { postgresFinishes } from './finish.ts';
 
@@ -24,12 +24,13 @@ export function openPostgresDeliveries(handle: PostgresHandle): PostgresDelivery
         const col = <K extends keyof NewDelivery>(k: K) => rows.map((r) => r[k]);
         const res = await client.query(
           `INSERT INTO deliveries (id, event_id, email_type, recipient, recipient_address, plugin, esp, lane,
-                                   request, status, attempts, next_attempt_at, created_at, updated_at)
-           SELECT id, event_id, email_type, recipient, recipient_address, plugin, esp, lane, request, 'pending', 0, created_at, created_at, created_at
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[])
-                  AS t(id, event_id, email_type, recipient, recipient_address, plugin, esp, lane, request, created_at)
+                                   request, status, attempts, next_attempt_at, created_at, updated_at, order_number, object)
+           SELECT id, event_id, email_type, recipient, recipient_address, plugin, esp, lane, request, 'pending', 0, created_at, created_at, created_at, order_number, object
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[], $12::text[])
+                  AS t(id, event_id, email_type, recipient, recipient_address, plugin, esp, lane, request, created_at, order_number, object)
            ON CONFLICT (id) DO NOTHING`,
-          [col('id'), col('eventId'), col('emailType'), col('recipient'), col('to'), col('plugin'), col('esp'), col('lane'), rows.map((r) => JSON.stringify(r.request)), col('createdAt')],
+          [col('id'), col('eventId'), col('emailType'), col('recipient'), col('to'), col('plugin'), col('esp'), col('lane'), rows.map((r) => JSON.stringify(r.request)), col('createdAt'),
+            rows.map((r) => r.orderNumber ?? null), rows.map((r) => r.object ?? null)],
         );
         const lanes = new Map(rows.map((r) => [r.lane, r]));
         await client.query(
@@ -74,16 +75,15 @@ export function openPostgresDeliveries(handle: PostgresHandle): PostgresDelivery
       return (await query<{ t: number | null }>(`SELECT MIN(next_attempt_at) AS t FROM deliveries WHERE lane = $1 AND ${ACTIVE}`, [lane])).rows[0].t;
     },
     async listDeliveries(f: DeliveryFilter) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      const add = (sql: string, v: unknown) => (params.push(v), where.push(`${sql} = $${params.length}`));
-      if (f.status) add('status', f.status);
-      if (f.esp) add('esp', f.esp);
-      if (f.emailType) add('email_type', f.emailType);
-      params.push(Math.min(Math.max(1, Math.floor(f.limit ?? 100)), 1000), Math.max(0, Math.floor(f.offset ?? 0)));
-      const sql = `SELECT * FROM deliveries ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-        ORDER BY created_at DESC, id COLLATE "C" LIMIT $${params.length - 1} OFFSET $${params.length}`;
-      return (await query<DeliveryRow>(sql, params)).rows.map(toDelivery);
+      const w = deliveryWhere(f, (n) => `$${n}`);
+      const { limit, offset } = pageOf(f);
+      const n = w.params.length;
+      const sql = `SELECT * FROM deliveries ${w.sql} ORDER BY created_at DESC, id COLLATE "C" LIMIT $${n + 1} OFFSET $${n + 2}`;
+      return (await query<DeliveryRow>(sql, [...w.params, limit, offset])).rows.map(toDelivery);
+    },
+    async countDeliveries(f: DeliveryFilter) {
+      const w = deliveryWhere(f, (n) => `$${n}`);
+      return Number((await query<{ n: string }>(`SELECT COUNT(*) AS n FROM deliveries ${w.sql}`, w.params)).rows[0]!.n);
     },
     async getDelivery(id) {
       const r = (await query<DeliveryRow>('SELECT * FROM deliveries WHERE id = $1', [id])).rows[0];

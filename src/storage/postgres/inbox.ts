@@ -7,7 +7,7 @@
 //    process takes them meanwhile, and if this one dies they are due again when the lease ends.
 // The writes of rows and the expansion of stored calls are in src/storage/postgres/inbox-writes.ts.
 import type { QueryResultRow } from 'pg';
-import type { CallDecoder, InboxFilter, InboxStatus, InboxStore } from '../inbox.ts';
+import { orderOfResult, type CallDecoder, type InboxFilter, type InboxStatus, type InboxStore } from '../inbox.ts';
 import { DUE, toInboxEvent as toEvent, type InboxRow as Row } from '../rows.ts';
 import type { PostgresHandle } from './connect.ts';
 import { errorText, expandCalls, insertPending } from './inbox-writes.ts';
@@ -72,8 +72,8 @@ export function openPostgresInbox(handle: PostgresHandle, options: PostgresInbox
 
     async markProcessed(key, now, result) {
       await query(
-        `UPDATE inbox_events SET status = 'processed', attempts = attempts + 1, updated_at = $1, processed_at = $1, last_error = NULL, result = $2 WHERE key = $3`,
-        [now, JSON.stringify(result ?? null), key],
+        `UPDATE inbox_events SET status = 'processed', attempts = attempts + 1, updated_at = $1, processed_at = $1, last_error = NULL, result = $2, order_number = $4 WHERE key = $3`,
+        [now, JSON.stringify(result ?? null), key, orderOfResult(result)],
       );
     },
 

@@ -2,11 +2,11 @@
 // operators and metrics. The active-row counts read the partial index, never delivered history.
 import type Database from 'better-sqlite3';
 import type { DeliveryFilter, DeliveryStore, LaneInfo, StateCount } from '../deliveries.ts';
-import { ACTIVE, toAttempt, toDelivery, type AttemptRow, type DeliveryRow } from '../rows.ts';
+import { ACTIVE, deliveryWhere, pageOf, toAttempt, toDelivery, type AttemptRow, type DeliveryRow } from '../rows.ts';
 
 type Reads = Pick<
   DeliveryStore,
-  'lanes' | 'nextDueAt' | 'listDeliveries' | 'getDelivery' | 'listAttempts' | 'countsByStateAndEsp' | 'queueDepth' | 'oldestActiveCreatedAt' | 'retriedCount' | 'countsByEmailType'
+  'lanes' | 'nextDueAt' | 'listDeliveries' | 'countDeliveries' | 'getDelivery' | 'listAttempts' | 'countsByStateAndEsp' | 'queueDepth' | 'oldestActiveCreatedAt' | 'retriedCount' | 'countsByEmailType'
 >;
 
 export function sqliteDeliveryReads(db: Database.Database): Reads {
@@ -27,16 +27,14 @@ export function sqliteDeliveryReads(db: Database.Database): Reads {
       return (selectNextDue.get(lane) as { t: number | null }).t;
     },
     async listDeliveries(f: DeliveryFilter) {
-      const where: string[] = [];
-      const params: Record<string, unknown> = {};
-      if (f.status) (where.push('status = @status'), (params.status = f.status));
-      if (f.esp) (where.push('esp = @esp'), (params.esp = f.esp));
-      if (f.emailType) (where.push('email_type = @emailType'), (params.emailType = f.emailType));
-      params.limit = Math.min(Math.max(1, Math.floor(f.limit ?? 100)), 1000);
-      params.offset = Math.max(0, Math.floor(f.offset ?? 0));
-      const sql = `SELECT * FROM deliveries ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-        ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset`;
-      return (db.prepare(sql).all(params) as DeliveryRow[]).map(toDelivery);
+      const w = deliveryWhere(f, () => '?');
+      const { limit, offset } = pageOf(f);
+      const sql = `SELECT * FROM deliveries ${w.sql} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`;
+      return (db.prepare(sql).all(...w.params, limit, offset) as DeliveryRow[]).map(toDelivery);
+    },
+    async countDeliveries(f: DeliveryFilter) {
+      const w = deliveryWhere(f, () => '?');
+      return (db.prepare(`SELECT COUNT(*) AS n FROM deliveries ${w.sql}`).get(...w.params) as { n: number }).n;
     },
     async getDelivery(id) {
       const r = selectOne.get(id) as DeliveryRow | undefined;

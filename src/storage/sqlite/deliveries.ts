@@ -48,16 +48,16 @@ export function openSqliteDeliveries(db: Database.Database): SqliteDeliveryStore
 function enqueueing(db: Database.Database): (rows: NewDelivery[]) => number {
   const insertDelivery = db.prepare(`
     INSERT INTO deliveries (id, event_id, email_type, recipient, recipient_address, plugin, esp, lane,
-      request, status, attempts, next_attempt_at, created_at, updated_at)
+      request, status, attempts, next_attempt_at, created_at, updated_at, order_number, object)
     VALUES (@id, @eventId, @emailType, @recipient, @to, @plugin, @esp, @lane,
-      @request, 'pending', 0, @createdAt, @createdAt, @createdAt)
+      @request, 'pending', 0, @createdAt, @createdAt, @createdAt, @orderNumber, @object)
     ON CONFLICT(id) DO NOTHING`);
   const insertLane = db.prepare(`INSERT INTO lanes (lane, esp, plugin) VALUES (?, ?, ?) ON CONFLICT(lane) DO NOTHING`);
   const insertMany = db.transaction((rows: NewDelivery[]) => {
     let inserted = 0;
     const lanes = new Map<string, NewDelivery>();
     for (const r of rows) {
-      inserted += insertDelivery.run({ ...r, request: JSON.stringify(r.request) }).changes;
+      inserted += insertDelivery.run({ ...r, request: JSON.stringify(r.request), orderNumber: r.orderNumber ?? null, object: r.object ?? null }).changes;
       lanes.set(r.lane, r);
     }
     for (const [lane, r] of lanes) insertLane.run(lane, r.esp, r.plugin);

@@ -1,7 +1,7 @@
 // The inbox in the embedded SQLite file (migrations 2 and 4: tables inbox_events, inbox_batches),
 // on the store's one connection.
 import type Database from 'better-sqlite3';
-import type { CallDecoder, InboxFilter, InboxSource, InboxStatus, InboxStore, NewInboxEvent, StoredCall } from '../inbox.ts';
+import { orderOfResult, type CallDecoder, type InboxFilter, type InboxSource, type InboxStatus, type InboxStore, type NewInboxEvent, type StoredCall } from '../inbox.ts';
 import { DUE, toInboxEvent as toEvent, type InboxRow as Row } from '../rows.ts';
 
 export function openSqliteInbox(db: Database.Database): InboxStore {
@@ -10,7 +10,7 @@ export function openSqliteInbox(db: Database.Database): InboxStore {
   const appendAll = appending(db);
   const expand = expanding(db, insertRows);
   const dueStmt = db.prepare(`SELECT * FROM inbox_events WHERE ${DUE} AND next_attempt_at <= ? ORDER BY next_attempt_at, received_at LIMIT ?`);
-  const processed = db.prepare(`UPDATE inbox_events SET status = 'processed', attempts = attempts + 1, updated_at = ?, processed_at = ?, last_error = NULL, result = ? WHERE key = ?`);
+  const processed = db.prepare(`UPDATE inbox_events SET status = 'processed', attempts = attempts + 1, updated_at = ?, processed_at = ?, last_error = NULL, result = ?, order_number = ? WHERE key = ?`);
   const failed = db.prepare(`UPDATE inbox_events SET status = 'failed', attempts = attempts + 1, updated_at = ?, last_error = ? WHERE key = ?`);
   const retry = db.prepare(`UPDATE inbox_events SET status = 'retry', attempts = attempts + 1, updated_at = ?, next_attempt_at = ?, last_error = ? WHERE key = ?`);
   const getStmt = db.prepare('SELECT * FROM inbox_events WHERE key = ?');
@@ -37,7 +37,7 @@ export function openSqliteInbox(db: Database.Database): InboxStore {
       return rows.slice(0, limit).map(toEvent);
     },
     async markProcessed(key, now, result) {
-      processed.run(now, now, JSON.stringify(result ?? null), key);
+      processed.run(now, now, JSON.stringify(result ?? null), orderOfResult(result), key);
     },
     async markFailed(key, now, error) {
       failed.run(now, error.slice(0, 4000), key);

@@ -124,4 +124,18 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'the trail: order number and object on deliveries and events',
+    sql: `
+      -- The trail (issue 13): what each delivery is about, searchable by order and by email.
+      ALTER TABLE deliveries ADD COLUMN order_number TEXT;   -- the order (also of a shipment, return, invoice)
+      ALTER TABLE deliveries ADD COLUMN object TEXT;         -- the event's object, e.g. shipment-12
+      CREATE INDEX deliveries_order ON deliveries (order_number, created_at);
+      CREATE INDEX deliveries_email ON deliveries (lower(recipient_address), created_at);
+      -- An event's order, set when it is processed (its result holds the skipped emails and reasons).
+      ALTER TABLE inbox_events ADD COLUMN order_number TEXT;
+      CREATE INDEX inbox_events_order ON inbox_events (order_number) WHERE order_number IS NOT NULL;
+    `,
+  },
 ];
