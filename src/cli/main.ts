@@ -62,14 +62,30 @@ export async function main(argv: string[]): Promise<void> {
 
   program
     .command('deliveries')
-    .description('list stored deliveries, newest first')
+    .description('list stored deliveries, newest first, as "N of M"')
     .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('--store <file>', "a SQLite store to read instead of the config's (the demo prints its path)")
     .option('--status <status>', 'pending | in_flight | delivered | retry_scheduled | dead')
     .option('--esp <esp>', "a plugin's esp, or smtp for the fallback (a wrong one lists them)")
     .option('--email-type <type>', 'order, shipment, invoice, …')
-    .option('--limit <n>', 'at most this many (default 100)')
+    .option('--order <number>', "an order's deliveries (its shipments', returns' and invoices' too)")
+    .option('--email <address>', 'deliveries to this address (any case)')
+    .option('--since <time>', 'created at or after: 2026-12-03, 2026-12-03T08:00Z, or 30m / 2h / 3d ago')
+    .option('--until <time>', 'created before (same forms)')
+    .option('--limit <n>', 'at most this many, 1–1000 (default 100)')
+    .option('--offset <n>', 'skip this many (the next page)')
     .option('--json', 'print JSON instead of a table')
-    .action(async (opts) => (await import('./operations.ts')).deliveriesCommand(opts));
+    .action(async (opts) => (await import('./trace.ts')).deliveriesCommand(opts));
+
+  program
+    .command('trace')
+    .description("what happened to an order's emails, or a person's: events → decisions (sent / skipped and why) → deliveries → attempts")
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('--store <file>', "a SQLite store to read instead of the config's (the demo prints its path)")
+    .option('--order <number>', 'the order number')
+    .option('--email <address>', 'the recipient address')
+    .option('--json', 'print JSON instead of a tree')
+    .action(async (opts) => (await import('./trace.ts')).traceCommand(opts));
 
   program
     .command('replay')

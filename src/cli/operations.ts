@@ -1,12 +1,9 @@
-// esp-bridge worker / deliveries / replay: the outbox from the command line.
+// esp-bridge worker / replay: the outbox from the command line (deliveries and trace: src/cli/trace.ts).
 import { loadConfig } from '../config/load.ts';
 import { openBridge } from '../app/bridge.ts';
 import { createLogger, LOG_LEVELS } from '../log.ts';
 import { startupProblems } from '../app/preflight.ts';
-import { DELIVERY_STATUSES, type DeliveryStatus } from '../storage/deliveries.ts';
 import { InputError } from '../config/errors.ts';
-import { EMAIL_TYPES } from '../emails/catalog.ts';
-import { CHANNEL_NAMES, SYNC_KINDS } from '../esp/modules.ts';
 import { oneOf } from './flags.ts';
 
 export async function workerCommand(opts: { config: string; untilIdle?: boolean; logLevel?: string }): Promise<void> {
@@ -30,29 +27,6 @@ export async function workerCommand(opts: { config: string; untilIdle?: boolean;
   });
   logger.info('stopping: finishing sends in flight');
   await bridge.close();
-}
-
-export async function deliveriesCommand(opts: { config: string; status?: string; esp?: string; emailType?: string; limit?: string; json?: boolean }): Promise<void> {
-  const bridge = openBridge(loadConfig(opts.config));
-  try {
-    const rows = await bridge.outbox.listDeliveries({
-      status: oneOf<DeliveryStatus>(opts.status, DELIVERY_STATUSES, '--status'),
-      esp: oneOf(opts.esp, CHANNEL_NAMES, '--esp'),
-      emailType: oneOf(opts.emailType, [...EMAIL_TYPES, ...SYNC_KINDS], '--email-type'),
-      limit: opts.limit ? Number(opts.limit) : 100,
-    });
-    if (opts.json) {
-      process.stdout.write(`${JSON.stringify(rows.map(({ request: _r, ...rest }) => rest), null, 2)}\n`);
-      return;
-    }
-    const lines = rows.map((r) =>
-      [r.id, r.status, r.esp, r.plugin, r.emailType, r.recipient, r.to, String(r.attempts), r.lastError ? r.lastError.slice(0, 80) : ''].join('\t'),
-    );
-    process.stdout.write(['id\tstatus\tesp\tplugin\temail\trecipient\tto\tattempts\tlast error', ...lines].join('\n') + '\n');
-    process.stderr.write(`${rows.length} deliveries\n`);
-  } finally {
-    await bridge.close();
-  }
 }
 
 export async function replayCommand(id: string | undefined, opts: { config: string; allDead?: boolean }): Promise<void> {

@@ -5,6 +5,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Bridge } from '../app/bridge.ts';
+import { traceOf, traceQueryOf } from '../app/trace.ts';
 import type { CentraClient } from '../centra/graphql-client.ts';
 import { NO_CONTROL } from '../centra/event-schema.ts';
 import { parseWebhookBody } from '../centra/webhook.ts';
@@ -275,6 +276,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (!q.ok) return send(reply, q.result);
       const [events, counts] = await Promise.all([inbox.list(q.value), inbox.counts()]);
       return send(reply, ok({ events: redactSecrets(events), counts, limit: q.value.limit, offset: q.value.offset }));
+    });
+    api.get<{ Querystring: { order?: string; email?: string } }>('/api/trace', async (req, reply) => {
+      const q = traceQueryOf(req.query ?? {});
+      return send(reply, ok(await traceOf({ deliveries: bridge.storage.deliveries, inbox }, q)));
     });
     api.get<{ Params: { key: string } }>('/api/events/:key', async (req, reply) => {
       const row = await inbox.get(req.params.key);

@@ -80,6 +80,8 @@ export interface InboxStore {
   markRetry(key: string, now: number, nextAttemptAt: number, error: string): Promise<void>;
   get(key: string): Promise<InboxEvent | null>;
   list(filter: InboxFilter): Promise<InboxEvent[]>;
+  /** The events processed for an order, and those with the given keys (a trace), oldest received first; at most 1000. */
+  eventsFor(q: { order?: string; keys?: readonly string[] }): Promise<InboxEvent[]>;
   counts(): Promise<Record<InboxStatus, number>>;
   /** pending + retry, plus the events of stored calls not yet expanded. */
   pendingCount(): Promise<number>;

@@ -52,6 +52,31 @@ test('deliveries lists a dead letter, replay re-queues it, the worker delivers i
     assert.equal(json.length, 1);
     assert.equal(json[0].status, 'dead');
 
+    assert.match(dead.stdout, /^created \(UTC\) +status +order +email /m, 'an aligned header');
+    assert.match(dead.stdout, /^1–1 of 1 deliveries$/m);
+    assert.match(dead.stderr, /^store: .*bridge\.sqlite/m, 'the store it read');
+    const limit = await cli(['deliveries', '--config', configFile, '--limit', 'abc']);
+    assert.equal(limit.code, 2);
+    assert.match(limit.stderr, /bad --limit:\n {2}- "abc" is not a whole number from 1 to 1000/);
+    assert.doesNotMatch(limit.stderr, /\n\s+at /, 'no stack trace');
+    const nowhere = await cli(['deliveries', '--store', path.join(tmp.dir, 'nope.sqlite')]);
+    assert.equal(nowhere.code, 2);
+    assert.match(nowhere.stderr, /no store at .*nope\.sqlite/);
+    const order = json[0].orderNumber as string;
+    assert.match(order, /^\d+$/);
+    const tree = await cli(['trace', '--order', order, '--config', configFile]);
+    assert.equal(tree.code, 0, tree.stderr);
+    assert.match(tree.stdout, new RegExp(`^trace of order ${order}: 1 event\\(s\\), 1 delivery`));
+    assert.match(tree.stdout, /✓ order → buyer <.+> via klaviyo\/klaviyo: dead/);
+    assert.match(tree.stdout, /attempt 1 .* permanent — HTTP 401/);
+    assert.match(tree.stdout, /note: not in the inbox/, 'submitted straight to the bridge: no inbox event, its deliveries still shown');
+    assert.doesNotMatch(tree.stdout, /HTTP 401 HTTP 401/);
+    const traceJson = JSON.parse((await cli(['trace', '--email', json[0].to.toUpperCase(), '--json', '--store', path.join(tmp.dir, 'bridge.sqlite')])).stdout);
+    assert.equal(traceJson.deliveryCount, 1);
+    const noFlag = await cli(['trace', '--config', configFile]);
+    assert.equal(noFlag.code, 2);
+    assert.match(noFlag.stderr, /esp-bridge trace needs --order <number> or --email <address>/);
+
     const bad = await cli(['deliveries', '--config', configFile, '--status', 'lost']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /"lost" is not one of pending, in_flight, delivered, retry_scheduled, dead/);

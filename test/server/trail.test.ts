@@ -56,3 +56,38 @@ test('deliveries carry order and object; search by order / email / time with pag
   assert.ok(Array.isArray(result.skipped));
   for (const s of result.skipped) assert.ok(typeof s.reason === 'string' && s.reason.length > 0, 'each skipped email has its reason');
 });
+
+test('why was order N\'s sales-rep copy not sent? /api/trace answers with the stored reason; the found copies show their attempts', async () => {
+  const event = readEventFile(path.join(ROOT, 'examples/order.json')) as any;
+  event.object.number = 70431;
+  event.id = 70431;
+  delete event.object.account.salesRepresentative;
+  const res = await api(h, 'POST', '/api/events', event);
+  assert.equal(res.status, 202, res.text);
+  const ids: string[] = res.json.deliveries.map((d: { id: string }) => d.id);
+
+  const trace = await api(h, 'GET', '/api/trace?order=70431');
+  assert.equal(trace.status, 200, trace.text);
+  assert.equal(trace.json.events.length, 1);
+  const ev = trace.json.events[0];
+  assert.equal(ev.key, res.json.eventKey);
+  assert.equal(ev.status, 'processed');
+  const rep = ev.decisions.filter((d: { recipient: string }) => d.recipient === 'sales_rep');
+  assert.deepEqual(rep, [{ emailType: 'order', recipient: 'sales_rep', decision: 'skipped', reason: 'the account has no sales representative' }]);
+  const sent = ev.decisions.filter((d: { decision: string }) => d.decision === 'sent').map((d: { deliveryId: string }) => d.deliveryId);
+  assert.deepEqual(sent.sort(), [...ids].sort());
+  assert.deepEqual(ev.deliveries.map((d: { id: string }) => d.id).sort(), [...ids].sort());
+  assert.ok(ev.deliveries.every((d: { request?: unknown; attemptLog: unknown[] }) => d.request === undefined && Array.isArray(d.attemptLog)), 'no request bodies in a trace');
+
+  // By email: the buyer's address finds the same deliveries.
+  const to = ev.deliveries[0].to as string;
+  const byEmail = await api(h, 'GET', `/api/trace?email=${encodeURIComponent(to)}`);
+  assert.equal(byEmail.status, 200);
+  assert.ok(byEmail.json.events.some((e: { key: string }) => e.key === res.json.eventKey));
+
+  assert.equal((await api(h, 'GET', '/api/trace?order=70431&email=a@b.c')).status, 400);
+  assert.equal((await api(h, 'GET', '/api/trace')).status, 400);
+  assert.equal((await api(h, 'GET', '/api/trace?order=12ab')).status, 400);
+  assert.equal((await api(h, 'GET', '/api/trace?order=1', undefined, {})).status, 401);
+  assert.deepEqual((await api(h, 'GET', '/api/trace?order=5550001')).json.events, []);
+});

@@ -102,6 +102,12 @@ export function openPostgresInbox(handle: PostgresHandle, options: PostgresInbox
       return rows.map(toEvent);
     },
 
+    async eventsFor(q) {
+      const keys = [...new Set(q.keys ?? [])].slice(0, 1000);
+      const rows = await query<Row>('SELECT * FROM inbox_events WHERE order_number = $1 OR key = ANY($2::text[]) ORDER BY received_at, key LIMIT 1000', [q.order ?? null, keys]);
+      return rows.map(toEvent);
+    },
+
     // The counts below are single statements, so one snapshot: a call being expanded concurrently
     // is counted either as a stored call or as its rows, never as both.
     async counts() {

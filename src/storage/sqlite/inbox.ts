@@ -55,6 +55,13 @@ export function openSqliteInbox(db: Database.Database): InboxStore {
       const rows = (filter.status ? listBy.all(filter.status, limit, offset) : listAll.all(limit, offset)) as Row[];
       return rows.map(toEvent);
     },
+    async eventsFor(q) {
+      const keys = [...new Set(q.keys ?? [])].slice(0, 1000);
+      const rows = db
+        .prepare(`SELECT * FROM inbox_events WHERE order_number = ? OR key IN (SELECT value FROM json_each(?)) ORDER BY received_at, key LIMIT 1000`)
+        .all(q.order ?? null, JSON.stringify(keys)) as Row[];
+      return rows.map(toEvent);
+    },
     async counts() {
       const out: Record<InboxStatus, number> = { pending: 0, retry: 0, processed: 0, failed: 0 };
       for (const r of countStmt.all() as { status: InboxStatus; n: number }[]) out[r.status] = r.n;
