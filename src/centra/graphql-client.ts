@@ -12,15 +12,7 @@ import type {
   CentraReturn,
   CentraShipment,
 } from './event-schema.ts';
-import {
-  ACCOUNT_QUERY,
-  BUYER_QUERY,
-  CUSTOMER_QUERY,
-  INVOICE_QUERY,
-  ORDER_QUERY,
-  RETURN_QUERY,
-  SHIPMENT_QUERY,
-} from './queries.ts';
+import { SNAPSHOT_KINDS, snapshotRoot, snapshotsQuery, snapshotVariables, type SnapshotKind } from './queries.ts';
 
 /** Centra could not be reached or asked us to back off: retry later. */
 export class CentraUnavailableError extends UnavailableError {
@@ -28,7 +20,7 @@ export class CentraUnavailableError extends UnavailableError {
   constructor(
     message: string,
     readonly status?: number,
-    /** From Retry-After (seconds, HTTP date, or a unix timestamp). */
+    /** From Retry-After (delta seconds, an HTTP date, or a unix timestamp in seconds or milliseconds). */
     readonly retryAfterMs?: number,
     options?: { cause?: unknown },
   ) {
@@ -48,7 +40,7 @@ export class CentraQueryError extends UpstreamError {
   }
 }
 
-export type SnapshotType = 'order' | 'shipment' | 'return' | 'customer' | 'account' | 'buyer' | 'invoice';
+export type SnapshotType = SnapshotKind;
 export interface SnapshotRef {
   type: SnapshotType;
   id: number | string;
@@ -71,25 +63,81 @@ export interface SnapshotByType {
 /** Runs one GraphQL operation and returns `data`; throws the typed errors above. */
 export type GraphqlExecutor = <T = any>(query: string, variables?: Record<string, unknown>) => Promise<T>;
 
+/**
+ * What every Integration API request waits for before it goes out: Centra's quota as the client
+ * holds it (src/centra/quota.ts), or any implementation sharing the quota more widely (a store).
+ */
+export interface CentraGate {
+  acquire(signal?: AbortSignal): Promise<void>;
+}
+
+/** Objects asked for in one request when nothing else is configured (docs/centra.md §2, batching). */
+export const DEFAULT_SNAPSHOT_BATCH = 100;
+
 export interface CentraClientOptions {
   /** The GraphQL endpoint, e.g. https://brand.centra.com/graphql. */
   url: string;
   token: string;
   timeoutMs?: number;
   fetchImpl?: typeof fetch;
+  /** Waited for before every request (default: none). One per process, shared by every caller of Centra. */
+  gate?: CentraGate;
+  /** Most objects asked for in one request by fetchSnapshots (default 100). */
+  batchSize?: number;
+  now?: () => number;
 }
+
+/** A snapshot fetched in a batch: the object, null (Centra has no such object), or why this one could not be taken. */
+export type SnapshotResult = SnapshotByType[SnapshotType] | null | Error;
 
 export interface CentraClient {
   execute: GraphqlExecutor;
   fetchSnapshot<K extends SnapshotType>(ref: { type: K; id: number | string }): Promise<SnapshotByType[K] | null>;
+  /**
+   * Fetches many objects with as few requests as the batch size allows: the refs are deduplicated,
+   * grouped by type and asked for with Centra's list filters, several types in one document. The
+   * answer is keyed by `snapshotKey`. A request that fails throws (every ref in it shares the fate).
+   */
+  fetchSnapshots(refs: readonly SnapshotRef[]): Promise<Map<string, SnapshotResult>>;
+  /** Requests sent (each one waited for the gate). */
+  readonly requests: number;
 }
+
+/** `type:id` — the key fetchSnapshots answers by (the order number for orders, as Centra's events carry it). */
+export const snapshotKey = (ref: SnapshotRef): string => `${ref.type}:${String(ref.id)}`;
+
+const MAPPERS: { [K in SnapshotType]: (raw: any) => SnapshotByType[K] } = {
+  order: (o) => mapOrder(o),
+  shipment: (x) => mapShipment(x),
+  return: (x) => mapReturn(x),
+  customer: (x) => mapCustomerObject(x),
+  buyer: (x) => mapBuyerObject(x),
+  invoice: (x) => mapInvoice(x),
+  account: (x) => mapAccountObject(x),
+};
+
+/** The key Centra's answer carries for an object of a type: the order number, else the id. */
+const keyOf = (type: SnapshotType, raw: any): string => String(Number(type === 'order' ? raw?.number : raw?.id));
 
 export function createCentraClient(opts: CentraClientOptions): CentraClient {
   const { url, token } = opts;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const fetchImpl = opts.fetchImpl ?? fetch;
+  const batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_SNAPSHOT_BATCH));
+  const now = opts.now ?? Date.now;
+  let requests = 0;
+  // After a 429, nobody in the process asks again before Centra's Retry-After.
+  let blockedUntil = 0;
+
+  async function admit(): Promise<void> {
+    await opts.gate?.acquire();
+    const wait = blockedUntil - now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
 
   const execute: GraphqlExecutor = async (query, variables) => {
+    await admit();
+    requests++;
     let res: Response;
     let text: string;
     try {
@@ -107,7 +155,9 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
       throw new CentraUnavailableError(timedOut ? `Centra did not answer within ${timeoutMs} ms` : `Centra unreachable: ${e.message}`, undefined, undefined, { cause: err });
     }
     if (res.status === 429 || res.status >= 500) {
-      throw new CentraUnavailableError(`Centra answered HTTP ${res.status}`, res.status, parseRetryAfter(res.headers.get('retry-after'), Date.now()));
+      const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), now());
+      if (res.status === 429) blockedUntil = Math.max(blockedUntil, now() + (retryAfterMs ?? 1000));
+      throw new CentraUnavailableError(`Centra answered HTTP ${res.status}`, res.status, retryAfterMs);
     }
     let body: any;
     try {
@@ -125,67 +175,80 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
     return body.data;
   };
 
-  async function fetchSnapshot<K extends SnapshotType>(ref: { type: K; id: number | string }): Promise<SnapshotByType[K] | null> {
-    const id = Number(ref.id);
-    if (!Number.isSafeInteger(id)) throw new CentraQueryError(`${ref.type} id ${String(ref.id)} is not an integer`);
-    const one = async (query: string, vars: Record<string, unknown>, key: string) => {
-      const data = await execute(query, vars);
-      const list = data?.[key];
-      return Array.isArray(list) && list.length ? list[0] : null;
-    };
-    let out: unknown;
-    switch (ref.type) {
-      case 'order': {
-        const o = await one(ORDER_QUERY, { number: [id] }, 'orders');
-        out = o && mapOrder(o);
-        break;
-      }
-      case 'shipment': {
-        const s = await one(SHIPMENT_QUERY, { id }, 'shipments');
-        out = s && mapShipment(s);
-        break;
-      }
-      case 'return': {
-        const r = await one(RETURN_QUERY, { id }, 'returns');
-        out = r && mapReturn(r);
-        break;
-      }
-      case 'customer': {
-        const c = await one(CUSTOMER_QUERY, { id }, 'customers');
-        out = c && mapCustomerObject(c);
-        break;
-      }
-      case 'buyer': {
-        const b = await one(BUYER_QUERY, { id }, 'buyers');
-        out = b && mapBuyerObject(b);
-        break;
-      }
-      case 'invoice': {
-        const i = await one(INVOICE_QUERY, { id }, 'invoices');
-        out = i && mapInvoice(i);
-        break;
-      }
-      case 'account': {
-        const a = await one(ACCOUNT_QUERY, { id }, 'accounts');
-        out = a && mapAccountObject(a);
-        break;
-      }
-      default:
-        throw new CentraQueryError(`unknown snapshot type ${String(ref.type)}`);
+  /** One request for up to batchSize refs (already deduplicated and valid), all types in one document. */
+  async function fetchChunk(chunk: { type: SnapshotType; id: number }[], out: Map<string, SnapshotResult>): Promise<void> {
+    const byType = new Map<SnapshotType, number[]>();
+    for (const r of chunk) byType.set(r.type, [...(byType.get(r.type) ?? []), r.id]);
+    const kinds = [...byType.keys()];
+    const variables: Record<string, unknown> = {};
+    for (const [type, keys] of byType) {
+      const v = snapshotVariables(type);
+      variables[v.keys] = keys;
+      // Centra's default page is 20 objects: ask for exactly as many as there are keys.
+      variables[v.limit] = keys.length;
     }
-    return (out ?? null) as SnapshotByType[K] | null;
+    const data = await execute(snapshotsQuery(kinds), variables);
+    for (const [type, keys] of byType) {
+      const list: unknown[] = Array.isArray(data?.[snapshotRoot(type)]) ? data[snapshotRoot(type)] : [];
+      const found = new Map(list.map((raw) => [keyOf(type, raw), raw]));
+      for (const key of keys) {
+        const raw = found.get(String(key));
+        let result: SnapshotResult = null;
+        if (raw) {
+          try {
+            result = MAPPERS[type](raw);
+          } catch (err) {
+            result = new CentraQueryError(`Centra's ${type} ${key} could not be read: ${(err as Error).message}`);
+          }
+        }
+        out.set(snapshotKey({ type, id: key }), result);
+      }
+    }
   }
 
-  return { execute, fetchSnapshot };
+  async function fetchSnapshots(refs: readonly SnapshotRef[]): Promise<Map<string, SnapshotResult>> {
+    const out = new Map<string, SnapshotResult>();
+    const todo = new Map<string, { type: SnapshotType; id: number }>();
+    for (const ref of refs) {
+      const id = Number(ref.id);
+      if (!SNAPSHOT_KINDS.includes(ref.type)) out.set(snapshotKey(ref), new CentraQueryError(`unknown snapshot type ${String(ref.type)}`));
+      else if (!Number.isSafeInteger(id)) out.set(snapshotKey(ref), new CentraQueryError(`${ref.type} id ${String(ref.id)} is not an integer`));
+      else todo.set(snapshotKey({ type: ref.type, id }), { type: ref.type, id });
+    }
+    const all = [...todo.values()];
+    for (let i = 0; i < all.length; i += batchSize) await fetchChunk(all.slice(i, i + batchSize), out);
+    // Asked for as given ('0012' and 12 are one object): answer under the caller's key too.
+    for (const ref of refs) if (!out.has(snapshotKey(ref))) out.set(snapshotKey(ref), out.get(snapshotKey({ type: ref.type, id: Number(ref.id) })) ?? null);
+    return out;
+  }
+
+  async function fetchSnapshot<K extends SnapshotType>(ref: { type: K; id: number | string }): Promise<SnapshotByType[K] | null> {
+    const result = (await fetchSnapshots([ref])).get(snapshotKey(ref)) ?? null;
+    if (result instanceof Error) throw result;
+    return result as SnapshotByType[K] | null;
+  }
+
+  return {
+    execute,
+    fetchSnapshot,
+    fetchSnapshots,
+    get requests() {
+      return requests;
+    },
+  };
 }
 
-/** Retry-After as milliseconds from now: delta seconds, an HTTP date, or a unix timestamp (Centra's doc calls it a timestamp). */
+/**
+ * Retry-After as milliseconds from now. Centra's rate-limit page says the header "points at a
+ * timestamp" without a unit, so all of these are read: delta seconds (RFC 9110), an HTTP date, a
+ * unix timestamp in seconds (a number above 10⁹: later than 2001) or in milliseconds (above 10¹¹).
+ */
 export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
   if (!value) return undefined;
   const v = value.trim();
   if (/^\d+(\.\d+)?$/.test(v)) {
     const n = Number(v);
-    // Above a billion it can only be a unix timestamp (seconds).
+    if (n > 1e11) return Math.max(0, Math.round(n - nowMs));
     if (n > 1e9) return Math.max(0, Math.round(n * 1000 - nowMs));
     return Math.round(n * 1000);
   }

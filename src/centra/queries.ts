@@ -75,62 +75,58 @@ const ORDER = `fragment OrderFields on Order {
   }
 }`;
 
-const ORDER_FRAGMENTS = [MONEY, ADDRESS, ATTRIBUTES, ACCOUNT, BUYER, CUSTOMER, ORDER_LINE, ORDER].join('\n');
+// Every fragment, in the order they are written into a document; an order snapshot needs them all.
+const FRAGMENT_ORDER = [MONEY, ADDRESS, ATTRIBUTES, ACCOUNT, BUYER, CUSTOMER, ORDER_LINE, ORDER];
 
-export const ORDER_QUERY = `query OrderSnapshot($number: [Int!]) {
-  orders(where: { number: $number }, limit: 1) { ...OrderFields }
+/** The snapshot types the bridge fetches, and how each is filtered and keyed. */
+export type SnapshotKind = 'order' | 'shipment' | 'return' | 'customer' | 'buyer' | 'invoice' | 'account';
+
+interface SnapshotSelection {
+  /** The root list field (Centra's entry point) and the field of its filter that takes the list of keys. */
+  root: string;
+  filter: 'number' | 'id';
+  /** The GraphQL type of that filter field: `[Int!]`, or `[Int64!]` for AccountFilter.id. */
+  keyType: '[Int!]' | '[Int64!]';
+  fields: string;
+  fragments: string[];
 }
-${ORDER_FRAGMENTS}`;
 
-export const SHIPMENT_QUERY = `query ShipmentSnapshot($id: Int!) {
-  shipments(where: { id: [$id] }, limit: 1) {
-    id number createdAt isGoodToGo isShipped shippedAt trackingNumber numberOfPackages
+const SNAPSHOT_SELECTIONS: Record<SnapshotKind, SnapshotSelection> = {
+  order: { root: 'orders', filter: 'number', keyType: '[Int!]', fields: '...OrderFields', fragments: FRAGMENT_ORDER },
+  shipment: {
+    root: 'shipments',
+    filter: 'id',
+    keyType: '[Int!]',
+    fields: `id number createdAt isGoodToGo isShipped shippedAt trackingNumber numberOfPackages
     carrierInformation { carrierName serviceName }
     additionalMessage
     lines { orderLine { id } quantity }
-    order { ...OrderFields }
-  }
-}
-${ORDER_FRAGMENTS}`;
-
-export const RETURN_QUERY = `query ReturnSnapshot($id: Int!) {
-  returns(where: { id: [$id] }, limit: 1) {
-    id createdAt returnStatus
+    order { ...OrderFields }`,
+    fragments: FRAGMENT_ORDER,
+  },
+  return: {
+    root: 'returns',
+    filter: 'id',
+    keyType: '[Int!]',
+    fields: `id createdAt returnStatus
     lines { orderLine { id } quantity }
     refundPaymentHistory { entryType status value { ...Money } }
-    order { ...OrderFields }
-  }
-}
-${ORDER_FRAGMENTS}`;
-
-export const CUSTOMER_QUERY = `query CustomerSnapshot($id: Int!) {
-  customers(where: { id: [$id] }, limit: 1) {
-    ...CustomerFields
-    store { id name type }
-  }
-}
-${[ADDRESS, CUSTOMER].join('\n')}`;
-
-export const BUYER_QUERY = `query BuyerSnapshot($id: Int!) {
-  buyers(where: { id: [$id] }, limit: 1) {
-    ...BuyerFields
-    account { ...AccountFields }
-    store { id name type }
-  }
-}
-${[ADDRESS, ACCOUNT, BUYER].join('\n')}`;
-
-export const ACCOUNT_QUERY = `query AccountSnapshot($id: Int64!) {
-  accounts(where: { id: [$id] }, limit: 1) {
-    ...AccountFields
-    buyers { id store { id name type } }
-  }
-}
-${ACCOUNT}`;
-
-export const INVOICE_QUERY = `query InvoiceSnapshot($id: Int!) {
-  invoices(where: { id: [$id] }, limit: 1) {
-    id type createdAt
+    order { ...OrderFields }`,
+    fragments: FRAGMENT_ORDER,
+  },
+  customer: { root: 'customers', filter: 'id', keyType: '[Int!]', fields: '...CustomerFields\n    store { id name type }', fragments: [ADDRESS, CUSTOMER] },
+  buyer: {
+    root: 'buyers',
+    filter: 'id',
+    keyType: '[Int!]',
+    fields: '...BuyerFields\n    account { ...AccountFields }\n    store { id name type }',
+    fragments: [ADDRESS, ACCOUNT, BUYER],
+  },
+  invoice: {
+    root: 'invoices',
+    filter: 'id',
+    keyType: '[Int!]',
+    fields: `id type createdAt
     currency { code }
     order { number ... on WholesaleOrder { purchaseOrderNumber } }
     billingAddress { ...Addr }
@@ -146,10 +142,49 @@ export const INVOICE_QUERY = `query InvoiceSnapshot($id: Int!) {
       unitOriginalPrice { ...Money }
       unitPrice { ...Money }
       taxPercent
-    }
-  }
+    }`,
+    fragments: [MONEY, ADDRESS, ACCOUNT],
+  },
+  account: { root: 'accounts', filter: 'id', keyType: '[Int64!]', fields: '...AccountFields\n    buyers { id store { id name type } }', fragments: [ACCOUNT] },
+};
+
+export const SNAPSHOT_KINDS = Object.keys(SNAPSHOT_SELECTIONS) as SnapshotKind[];
+
+/** The root field of a kind's list query (the key of its list in the answer's `data`). */
+export const snapshotRoot = (kind: SnapshotKind): string => SNAPSHOT_SELECTIONS[kind].root;
+
+/** Variable names of a kind in the batched document: its keys and its page size. */
+export const snapshotVariables = (kind: SnapshotKind) => ({ keys: `${kind}Keys`, limit: `${kind}Limit` });
+
+/**
+ * One document that fetches several snapshot kinds at once: a root list field per kind, each
+ * filtered by a list of keys (`orders(where:{number:$orderKeys}, limit:$orderLimit)`, `id` for the
+ * others) — one request whatever the number of objects and kinds. The variables are
+ * `<kind>Keys` (the numbers or ids) and `<kind>Limit` (as many as asked: Centra's default page is 20).
+ */
+export function snapshotsQuery(kinds: readonly SnapshotKind[]): string {
+  const wanted = SNAPSHOT_KINDS.filter((k) => kinds.includes(k));
+  if (!wanted.length) throw new Error('snapshotsQuery needs at least one kind');
+  const vars = wanted.map((k) => `$${snapshotVariables(k).keys}: ${SNAPSHOT_SELECTIONS[k].keyType}, $${snapshotVariables(k).limit}: Int`).join(', ');
+  const roots = wanted.map((k) => {
+    const s = SNAPSHOT_SELECTIONS[k];
+    const v = snapshotVariables(k);
+    return `  ${s.root}(where: { ${s.filter}: $${v.keys} }, limit: $${v.limit}) {\n    ${s.fields}\n  }`;
+  });
+  // Each fragment once, in a fixed order: GraphQL rejects a document with a fragment it does not use.
+  const fragments = [...new Set(wanted.flatMap((k) => SNAPSHOT_SELECTIONS[k].fragments))].sort((a, b) => FRAGMENT_ORDER.indexOf(a) - FRAGMENT_ORDER.indexOf(b));
+  const name = wanted.map((k) => k[0].toUpperCase() + k.slice(1)).join('');
+  return `query ${name}Snapshots(${vars}) {\n${roots.join('\n')}\n}\n${fragments.join('\n')}`;
 }
-${[MONEY, ADDRESS, ACCOUNT].join('\n')}`;
+
+// One document per kind (each validated against the schema in the tests, like every combination).
+export const ORDER_QUERY = snapshotsQuery(['order']);
+export const SHIPMENT_QUERY = snapshotsQuery(['shipment']);
+export const RETURN_QUERY = snapshotsQuery(['return']);
+export const CUSTOMER_QUERY = snapshotsQuery(['customer']);
+export const BUYER_QUERY = snapshotsQuery(['buyer']);
+export const ACCOUNT_QUERY = snapshotsQuery(['account']);
+export const INVOICE_QUERY = snapshotsQuery(['invoice']);
 
 // Events queue (Integration API events system).
 export const SET_EVENT_LISTENERS = `mutation SetEventListeners($input: [EventListenerSetInput!]!) {

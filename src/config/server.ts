@@ -42,6 +42,17 @@ export const serverSchema = z
 export type ServerTimeouts = z.output<typeof serverSchema>['timeouts'];
 export type ServerConfig = z.infer<typeof serverSchema>;
 
+/**
+ * Centra's example quota (REQUEST_COUNT: 20 per TEN_SECONDS, 10,000 per ONE_HOUR), from its API rate
+ * limits page (docs/centra.md §2, quota): the client's default buckets.
+ */
+export const CENTRA_EXAMPLE_REQUEST_QUOTA: readonly { limit: number; intervalMs: number }[] = [
+  { limit: 20, intervalMs: 10_000 },
+  { limit: 10_000, intervalMs: 3_600_000 },
+];
+
+const centraRateSchema = z.object({ limit: z.number().int().positive(), intervalMs: z.number().int().min(1000) }).strict();
+
 export const centraSchema = z
   .object({
     /** The Integration API endpoint, e.g. https://brand.centra.com/graphql. */
@@ -53,6 +64,10 @@ export const centraSchema = z
     pollIntervalMs: z.number().int().positive().default(60_000),
     /** Each Integration API call gives up after this. */
     timeoutMs: z.number().int().positive().default(10_000),
+    /** Objects asked for in one snapshot request (several events of one object cost one). */
+    batchSize: z.number().int().min(1).max(1000).default(100),
+    /** The client's buckets, shared by every call to Centra in the process; `[]` = no client-side limit. */
+    rateLimits: z.array(centraRateSchema).default(() => CENTRA_EXAMPLE_REQUEST_QUOTA.map((r) => ({ ...r }))),
   })
   .strict();
 export type CentraConfig = z.infer<typeof centraSchema>;
@@ -67,7 +82,7 @@ export interface ResolvedServerSettings {
   signatureToleranceSec: number;
   timeouts: ServerTimeouts;
   maxConnections: number;
-  centra: { url: string; token: string; mode: 'webhook' | 'events'; pollIntervalMs: number; timeoutMs: number };
+  centra: { url: string; token: string; mode: 'webhook' | 'events'; pollIntervalMs: number; timeoutMs: number; batchSize: number; rateLimits: { limit: number; intervalMs: number }[] };
 }
 
 function tryResolve(ref: SecretRef, where: string, problems: string[], env: NodeJS.ProcessEnv): string {
@@ -115,6 +130,6 @@ export function resolveServerSettings(
     signatureToleranceSec: server.signatureToleranceSec,
     timeouts: server.timeouts,
     maxConnections: server.maxConnections,
-    centra: { url: centra.url, token, mode: centra.mode, pollIntervalMs: centra.pollIntervalMs, timeoutMs: centra.timeoutMs },
+    centra: { url: centra.url, token, mode: centra.mode, pollIntervalMs: centra.pollIntervalMs, timeoutMs: centra.timeoutMs, batchSize: centra.batchSize, rateLimits: centra.rateLimits },
   };
 }

@@ -1,11 +1,14 @@
 // Takes due inbox events, fetches the object from Centra's Integration API (webhook and queue
 // events carry ids only), builds the complete CentraEvent and hands it to the bridge.
+//   Fetches are batched: the events taken together ask for their objects in one request (grouped by
+//   type, Centra's list filters; several events of one object cost one fetch), up to `batchSize`.
 //   Centra unavailable (down, 5xx, 429, hang) → the event stays due later, with backoff; nothing is dropped.
 //   Object not found → processed, with a log line.      Query error / invalid snapshot → failed, error kept.
 //   A complete (direct) event → no fetch.               `account` → acknowledged, no email (docs/centra.md).
 import { centraEventSchema, type CentraEvent } from '../centra/event-schema.ts';
-import { CentraQueryError, CentraUnavailableError, type CentraClient, type SnapshotType } from '../centra/graphql-client.ts';
+import { CentraQueryError, CentraUnavailableError, DEFAULT_SNAPSHOT_BATCH, snapshotKey, type CentraClient, type SnapshotRef, type SnapshotResult, type SnapshotType } from '../centra/graphql-client.ts';
 import { describeIssues, InputError } from '../config/errors.ts';
+import { RateLimiter } from '../delivery/rate-limiter.ts';
 import { redactString } from '../delivery/redact.ts';
 import { backoffMs } from '../delivery/retry-policy.ts';
 import type { EventSink } from './ports.ts';
@@ -42,10 +45,12 @@ export interface ProcessorOptions {
   inbox: InboxStore;
   bridge: EventSink;
   /** Needed for events without an object; without it they are retried until one is given. */
-  centra?: Pick<CentraClient, 'fetchSnapshot'>;
+  centra?: Pick<CentraClient, 'fetchSnapshots'>;
   logger?: ProcessorLogger;
-  /** Events processed at the same time (default 8). */
+  /** Events handed to the bridge at the same time (default 8). */
   concurrency?: number;
+  /** Most objects fetched in one request, and events taken at once (default 100). */
+  batchSize?: number;
   /** Backoff while Centra is unavailable: 80–100 % of base × 2^attempts, capped (delivery/retry-policy.ts backoffMs). */
   retryBaseMs?: number;
   retryCapMs?: number;
@@ -73,10 +78,89 @@ export interface Processor {
 const silent: ProcessorLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const FETCHED_TYPES = new Set<string>(['order', 'shipment', 'return', 'customer', 'buyer', 'invoice']);
 
+type FetchMany = Pick<CentraClient, 'fetchSnapshots'>['fetchSnapshots'];
+
+/**
+ * Collects the objects asked for while a request is being made and fetches them together: one
+ * request at a time, each for at most `batchSize` objects; two loads of one object before its
+ * request goes out share it (a load after that fetches again: the object may have changed since).
+ */
+function snapshotLoader(fetchMany: FetchMany, batchSize: number) {
+  const pending = new Map<string, { ref: SnapshotRef; waiters: { resolve: (r: SnapshotResult) => void; reject: (e: unknown) => void }[] }>();
+  let busy = false;
+
+  async function drain(): Promise<void> {
+    busy = true;
+    try {
+      while (pending.size) {
+        const batch = [...pending.entries()].slice(0, batchSize);
+        for (const [key] of batch) pending.delete(key);
+        try {
+          const results = await fetchMany(batch.map(([, p]) => p.ref));
+          for (const [key, p] of batch) for (const w of p.waiters) w.resolve(results.get(key) ?? null);
+        } catch (err) {
+          for (const [, p] of batch) for (const w of p.waiters) w.reject(err);
+        }
+      }
+    } finally {
+      busy = false;
+    }
+  }
+
+  return (ref: SnapshotRef): Promise<SnapshotResult> =>
+    new Promise((resolve, reject) => {
+      const key = snapshotKey(ref);
+      const entry = pending.get(key) ?? { ref, waiters: [] };
+      entry.waiters.push({ resolve, reject });
+      pending.set(key, entry);
+      // On the next turn, so that the events taken together land in one request.
+      if (!busy) {
+        busy = true;
+        setImmediate(() => void drain());
+      }
+    });
+}
+
+/** A counting semaphore: at most `n` callers between acquire and release. */
+function semaphore(n: number) {
+  let free = n;
+  const queue: (() => void)[] = [];
+  return {
+    async run<T>(fn: () => Promise<T>): Promise<T> {
+      if (free > 0) free--;
+      else await new Promise<void>((r) => queue.push(r));
+      try {
+        return await fn();
+      } finally {
+        const next = queue.shift();
+        if (next) next();
+        else free++;
+      }
+    },
+  };
+}
+
 export function createProcessor(opts: ProcessorOptions): Processor {
   const { inbox, bridge } = opts;
   const log = opts.logger ?? silent;
   const concurrency = Math.max(1, opts.concurrency ?? 8);
+  const batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_SNAPSHOT_BATCH));
+  // Events taken at once: enough for a full batch while a request is on its way; the bridge sees `concurrency` of them at a time.
+  const maxTaken = Math.max(concurrency, batchSize);
+  const submitting = semaphore(concurrency);
+  const load = opts.centra ? snapshotLoader((refs) => opts.centra!.fetchSnapshots(refs), batchSize) : undefined;
+  // Per-event trouble lines (Centra unavailable, an outcome not recorded) come a few a second at most:
+  // a burst of 5, then 2 a second; what is left out is counted in the next line.
+  const troubleLines = new RateLimiter([{ limit: 4, intervalMs: 1000, burst: 5 }]);
+  let linesLeftOut = 0;
+  const trouble = (level: 'warn' | 'error', obj: Record<string, unknown>, msg: string): void => {
+    if (!troubleLines.tryAcquire()) {
+      linesLeftOut++;
+      return;
+    }
+    log[level](linesLeftOut ? { ...obj, similarLinesLeftOut: linesLeftOut } : obj, msg);
+    linesLeftOut = 0;
+  };
   const baseMs = opts.retryBaseMs ?? 1000;
   const capMs = opts.retryCapMs ?? 60_000;
   const pollMs = opts.pollMs ?? 1000;
@@ -108,8 +192,9 @@ export function createProcessor(opts: ProcessorOptions): Processor {
     } else if (!FETCHED_TYPES.has(row.type)) {
       return { status: 'failed', error: `event type ${row.type} is not processed` };
     } else {
-      if (!opts.centra) throw new CentraUnavailableError('no Centra client configured');
-      const object = await opts.centra.fetchSnapshot({ type: row.type as SnapshotType, id: row.objectId });
+      if (!load) throw new CentraUnavailableError('no Centra client configured');
+      const object = await load({ type: row.type as SnapshotType, id: row.objectId });
+      if (object instanceof Error) throw object;
       if (object === null) {
         log.info({ key: row.key, type: row.type, id: row.objectId }, 'object not found in Centra: nothing to send');
         return { status: 'processed', result: { note: `${row.type} ${row.objectId} not found in Centra` } };
@@ -118,7 +203,7 @@ export function createProcessor(opts: ProcessorOptions): Processor {
       if (!parsed.success) return { status: 'failed', error: `Centra's ${row.type} ${row.objectId} is not a valid snapshot: ${describeIssues(parsed.error).slice(0, 5).join('; ')}` };
       event = parsed.data;
     }
-    const r = await bridge.submit(event, row.key);
+    const r = await submitting.run(() => bridge.submit(event, row.key));
     return { status: 'processed', result: { deliveries: r.deliveries, inserted: r.inserted, duplicates: r.duplicates, skipped: r.skipped, orderNumber: r.orderNumber, object: r.object } };
   }
 
@@ -158,7 +243,7 @@ export function createProcessor(opts: ProcessorOptions): Processor {
       } else {
         await inbox.markRetry(row.key, t, outcome.nextAttemptAt, redactString(outcome.error));
         stats.retried++;
-        log.warn({ key: row.key, attempts: row.attempts + 1, retryInMs: outcome.nextAttemptAt - t, error: outcome.error }, 'Centra unavailable; event kept for a retry');
+        trouble('warn', { key: row.key, attempts: row.attempts + 1, retryInMs: outcome.nextAttemptAt - t, error: outcome.error }, 'Centra unavailable; event kept for a retry');
       }
       held.delete(row.key);
       storeFailures = 0;
@@ -187,7 +272,7 @@ export function createProcessor(opts: ProcessorOptions): Processor {
     } catch {
       // The store takes no write at all: the hold in memory is what backs the event off.
     }
-    log.error({ key: row.key, err: error, retryInMs: delay, markedForRetry: marked }, 'could not record the outcome of an inbox event; retrying it later');
+    trouble('error', { key: row.key, err: error, retryInMs: delay, markedForRetry: marked }, 'could not record the outcome of an inbox event; retrying it later');
   }
 
   /** Keys held back now (a hold is forgotten once the event's outcome is recorded). */
@@ -214,9 +299,9 @@ export function createProcessor(opts: ProcessorOptions): Processor {
     try {
       do {
         again = false;
-        while (running && inflight.size < concurrency && now() >= pausedUntil) {
+        while (running && inflight.size < maxTaken && now() >= pausedUntil) {
           const exclude = new Set([...inflight.keys(), ...heldKeys()]);
-          const rows = await inbox.due(now(), concurrency - inflight.size, exclude);
+          const rows = await inbox.due(now(), maxTaken - inflight.size, exclude);
           if (!rows.length) break;
           for (const r of rows) if (!inflight.has(r.key)) launch(r);
         }
@@ -241,7 +326,7 @@ export function createProcessor(opts: ProcessorOptions): Processor {
     if (!running) return;
     const t = now();
     if (t < pausedUntil) return armAfter(pausedUntil - t);
-    if (inflight.size >= concurrency) return armAfter(pollMs);
+    if (inflight.size >= maxTaken) return armAfter(pollMs);
     const next = await inbox.nextDueAt();
     // What is due now and was not taken is held back (or in flight): look again when the first hold ends.
     const holds = [...held.values()].map((h) => h.until).filter((u) => u > t);

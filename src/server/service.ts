@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino';
 import { openBridge, type Bridge } from '../app/bridge.ts';
 import { createEventsPoller, type EventsPoller } from '../centra/events-poller.ts';
 import { createCentraClient, type CentraClient } from '../centra/graphql-client.ts';
+import { createCentraGate } from '../centra/quota.ts';
 import type { Config } from '../config/schema.ts';
 import type { InboxStore } from '../storage/inbox.ts';
 import { createIngest, rowsOf, type Ingest } from '../ingest/ingest.ts';
@@ -78,13 +79,22 @@ export async function startService(config: Config, opts: StartServiceOptions = {
   });
   const inbox = storage.inbox;
   metrics.bindSources({ outbox: bridge.outbox, inbox });
-  const centra = createCentraClient({ url: settings.centra.url, token: settings.centra.token, timeoutMs: settings.centra.timeoutMs, fetchImpl: opts.fetchImpl });
+  // One client, so one gate holding Centra's quota, for everything in the process that calls Centra.
+  const centra = createCentraClient({
+    url: settings.centra.url,
+    token: settings.centra.token,
+    timeoutMs: settings.centra.timeoutMs,
+    fetchImpl: opts.fetchImpl,
+    gate: createCentraGate(settings.centra.rateLimits),
+    batchSize: settings.centra.batchSize,
+  });
   const tuning = typeof opts.processor === 'object' ? opts.processor : {};
   const processor = createProcessor({
     inbox,
     bridge,
     centra,
     logger: logger.child({ component: 'processor' }),
+    batchSize: settings.centra.batchSize,
     ...tuning,
     onOutcome: (_e, o) => metrics.inboxOutcomes.inc({ status: o.status }),
   });

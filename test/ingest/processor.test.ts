@@ -2,6 +2,7 @@
 // any other failure instead of being fetched again at once, and is processed once the store writes again.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { snapshotKey } from '../../src/centra/graphql-client.ts';
 import { createProcessor, type ProcessOutcome } from '../../src/ingest/processor.ts';
 import type { InboxStore } from '../../src/storage/inbox.ts';
 import { tempStore } from '../delivery/helpers.ts';
@@ -37,7 +38,7 @@ async function run(full: { processed: boolean; retry: boolean }) {
   const processor = createProcessor({
     inbox: w.store,
     bridge: { submit: async () => assert.fail('a missing object plans nothing') },
-    centra: { fetchSnapshot: async () => (fetches++, null) },
+    centra: { fetchSnapshots: async (refs) => (fetches++, new Map(refs.map((r) => [snapshotKey(r), null]))) },
     logger,
     retryBaseMs: 100,
     retryCapMs: 2_000,
