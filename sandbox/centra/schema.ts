@@ -3,7 +3,8 @@
 //   [S:x]   https://centra.dev/graphql/x.html (schema page; via ../shared/reference/centra-integration-api.md)
 //   [DOC:x] repo centrahq/api-documentation, pages/05.api-references/02.graphql-integration-api/
 //           05.examples/01.dtc (dtc) · 05.examples/02.b2b (b2b) · 01.authorization (auth) ·
-//           08.events-system (events) · pages/04.guides/02.erp-gql-integration (erp)
+//           08.events-system (events) · pages/04.guides/02.erp-gql-integration (erp) ·
+//           pages/05.api-references/05.graphql-integration-api/03.api-rate-limits (rate, at 0bff0e73)
 //   [ISSUE] the filter types quoted in issue 11 from centra.dev/graphql (OrderFilter, AccountFilter)
 //   "assumed" = an entry point or type Centra's pages show but whose fields/arguments we could not read.
 // Nothing here is a field Centra does not publish; test/centra/queries-schema.test.ts checks the
@@ -321,7 +322,14 @@ enum OrderSort { orderDate_ASC orderDate_DESC }
 "[DOC:dtc] currencies(where: { isBase: true })"
 input CurrencyFilter { isBase: Boolean }
 
-"Entry points: orders/returns/customers/accounts/events from [DOC:*] and [ISSUE]; shipments, buyers, invoices assumed"
+"[DOC:rate] RateLimitType"
+enum RateLimitType { REQUEST_COUNT QUERY_COMPLEXITY MUTATION_COUNT }
+"[DOC:rate] RateLimitInterval (intervalSeconds is this enum, as the page's example shows)"
+enum RateLimitInterval { TEN_SECONDS ONE_HOUR }
+"[DOC:rate] rateLimits { type intervalSeconds quota usedQuota remainingQuota }; quota = usedQuota + remainingQuota"
+type RateLimit { type: RateLimitType! intervalSeconds: RateLimitInterval! quota: Int! usedQuota: Int! remainingQuota: Int! }
+
+"Entry points: orders/returns/customers/accounts/events from [DOC:*] and [ISSUE]; rateLimits from [DOC:rate]; shipments, buyers, invoices assumed"
 type Query {
   orders(where: OrderFilter, sort: [OrderSort!], limit: Int = 20, page: Int = 1): [Order!]!
   orderConnection(where: OrderFilter, sort: [OrderSort!], first: Int, after: String, last: Int, before: String): OrderConnection
@@ -334,6 +342,7 @@ type Query {
   currencies(where: CurrencyFilter): [Currency!]!
   events(where: EventFilter, limit: Int = 200): [Event!]!
   eventListeners: [EventListener!]!
+  rateLimits: [RateLimit!]!
 }
 
 "[DOC:events]"

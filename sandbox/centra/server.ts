@@ -2,7 +2,7 @@
 // a generated dataset, answered "as of" an adjustable clock; fault injection and /__control.
 import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
 import { EmulatorStateBase, header, isObject, parseJson, startEmulator, type EmulatorHandle, type EmulatorRequest, type EmulatorResponse } from '../common/server.ts';
-import { SlidingWindowLimiter } from '../common/rate-limit.ts';
+import { CENTRA_EXAMPLE_QUOTA, CentraQuotaBuckets, isMutation, queryComplexity, type CentraQuota } from './quota.ts';
 import type { FaultSpec } from '../common/faults.ts';
 import { CENTRA_SDL } from './schema.ts';
 import { centraDate, generateDataset, type Dataset, type Order, type TimelineEvent } from './data.ts';
@@ -17,11 +17,19 @@ export interface CentraEmulatorOptions {
   orders?: number;
   /** The emulator's clock (ms); objects are served as they were then. Default: everything final. */
   clock?: number;
-  /** Requests per 10 s per token before 429 (default: unlimited; Centra's example quota is 20). */
-  requestsPer10s?: number;
+  /**
+   * Centra's quota per token (docs/centra.md §2, quota): default Centra's example (20 requests / 10 s,
+   * 10,000 / h, complexity 150,000 / 10 s and 20 M / h, 100 mutations / 10 s and 1,000 / h); a part
+   * overrides those keys; `false` = no quota (tests that need many requests at once).
+   */
+  quota?: Partial<CentraQuota> | false;
+  /** How a 429's Retry-After is written (Centra says "a timestamp"; its unit is a guess): default unix seconds. */
+  retryAfter?: RetryAfterForm;
   host?: string;
   port?: number;
 }
+
+export type RetryAfterForm = 'unix-seconds' | 'unix-ms' | 'delta-seconds';
 
 export interface QueuedEvent {
   id: number;
@@ -61,13 +69,23 @@ export class CentraState extends EmulatorStateBase {
   queue: QueuedEvent[] = [];
   confirmed: number[] = [];
   private eventSeq = 1;
-  readonly limiter: SlidingWindowLimiter;
+  /** The quota's buckets; null = no quota. */
+  quota: CentraQuotaBuckets | null;
+  retryAfter: RetryAfterForm;
 
-  constructor(dataset: Dataset, clock = Number.POSITIVE_INFINITY, public requestsPer10s = Number.POSITIVE_INFINITY) {
+  constructor(dataset: Dataset, clock = Number.POSITIVE_INFINITY, quota: Partial<CentraQuota> | false = {}, retryAfter: RetryAfterForm = 'unix-seconds') {
     super();
     this.dataset = dataset;
     this.clock = clock;
-    this.limiter = new SlidingWindowLimiter(Number.isFinite(requestsPer10s) ? requestsPer10s : 1e9, 10_000);
+    this.quota = quota === false ? null : new CentraQuotaBuckets({ ...CENTRA_EXAMPLE_QUOTA, ...quota });
+    this.retryAfter = retryAfter;
+  }
+
+  /** Retry-After for a moment (epoch ms), in the configured form. */
+  retryAfterValue(at: number, now: number): string {
+    if (this.retryAfter === 'unix-ms') return String(Math.ceil(at));
+    if (this.retryAfter === 'delta-seconds') return String(Math.max(1, Math.ceil((at - now) / 1000)));
+    return String(Math.ceil(at / 1000));
   }
 
   protected resetRecords(): void {
@@ -75,7 +93,7 @@ export class CentraState extends EmulatorStateBase {
     this.listeners.clear();
     this.queue = [];
     this.confirmed = [];
-    this.limiter.clear();
+    this.quota?.clear();
   }
 
   records(): Record<string, unknown> {
@@ -89,12 +107,16 @@ export class CentraState extends EmulatorStateBase {
     };
   }
 
+  /** `{quota: false}` turns the quota off, `{quota: true}` back on (the example); any CentraQuota key overrides it; `retryAfter` its form. */
   setLimits(limits: Record<string, unknown>): Record<string, unknown> {
-    if (typeof limits.requestsPer10s === 'number' && limits.requestsPer10s > 0) {
-      this.requestsPer10s = limits.requestsPer10s;
-      this.limiter.limit = limits.requestsPer10s;
+    if (limits.quota === false) this.quota = null;
+    else if (limits.quota === true || !this.quota) this.quota = new CentraQuotaBuckets({ ...CENTRA_EXAMPLE_QUOTA });
+    for (const key of Object.keys(CENTRA_EXAMPLE_QUOTA) as (keyof CentraQuota)[]) {
+      const v = limits[key];
+      if (typeof v === 'number' && v > 0) this.quota = new CentraQuotaBuckets({ ...this.quota!.quota, [key]: v });
     }
-    return { requestsPer10s: Number.isFinite(this.requestsPer10s) ? this.requestsPer10s : null };
+    if (limits.retryAfter === 'unix-seconds' || limits.retryAfter === 'unix-ms' || limits.retryAfter === 'delta-seconds') this.retryAfter = limits.retryAfter;
+    return { quota: this.quota ? this.quota.quota : false, retryAfter: this.retryAfter };
   }
 
   /** Queues events for the listeners set (as Centra's events system would); returns how many were queued. */
@@ -230,7 +252,7 @@ function page<T>(list: T[], args: Args): T[] {
 }
 
 /** The root resolvers of the emulated schema, bound to a state. */
-export function centraRoot(state: CentraState): Record<string, unknown> {
+export function centraRoot(state: CentraState, token = DEFAULT_CENTRA_TOKEN): Record<string, unknown> {
   const d = () => state.dataset;
   const byIds = <T extends { id: number }>(list: T[], view: (x: T) => unknown, args: Args) => {
     const want = ids(args);
@@ -263,6 +285,8 @@ export function centraRoot(state: CentraState): Record<string, unknown> {
         .map((e) => ({ ...e, store: e.storeId === null ? null : [d().stores.wholesale, d().stores.dtc].find((s) => s.id === e.storeId) }));
     },
     eventListeners: () => listenerList(state),
+    // The buckets of the token asking (after this request's own tokens were taken, as Centra's example shows).
+    rateLimits: () => (state.quota ?? new CentraQuotaBuckets({ ...CENTRA_EXAMPLE_QUOTA })).report(token, Date.now()),
     setEventListeners: (args: Args) => {
       const now = isoAt(Date.now());
       for (const input of args.input as { objectType: string; changeTypes?: string[] | null }[]) {
@@ -313,8 +337,8 @@ export function centraSchema(): GraphQLSchema {
 }
 
 /** Runs a GraphQL operation against the state in process (no HTTP). */
-export async function executeCentra(state: CentraState, query: string, variables?: Record<string, unknown>, operationName?: string) {
-  return graphql({ schema: centraSchema(), source: query, rootValue: centraRoot(state), variableValues: variables, operationName });
+export async function executeCentra(state: CentraState, query: string, variables?: Record<string, unknown>, operationName?: string, token = DEFAULT_CENTRA_TOKEN) {
+  return graphql({ schema: centraSchema(), source: query, rootValue: centraRoot(state, token), variableValues: variables, operationName });
 }
 
 function parseClock(v: unknown): number | undefined {
@@ -330,7 +354,7 @@ function parseClock(v: unknown): number | undefined {
 export async function startCentraEmulator(opts: CentraEmulatorOptions = {}): Promise<EmulatorHandle<CentraState>> {
   const tokens = opts.tokens ?? [DEFAULT_CENTRA_TOKEN];
   const dataset = opts.dataset ?? generateDataset({ seed: opts.seed ?? 1, orders: opts.orders ?? 200 });
-  const state = new CentraState(dataset, opts.clock, opts.requestsPer10s);
+  const state = new CentraState(dataset, opts.clock, opts.quota ?? {}, opts.retryAfter);
 
   async function handle(req: EmulatorRequest): Promise<EmulatorResponse> {
     if (req.url.pathname !== '/graphql') return { status: 404, body: { errors: [{ message: `no route ${req.method} ${req.url.pathname}` }] } };
@@ -341,24 +365,39 @@ export async function startCentraEmulator(opts: CentraEmulatorOptions = {}): Pro
     if (!token || !tokens.includes(token)) {
       return { status: 401, body: { errors: [{ message: 'Unauthorized: a valid Integration API token is required', extensions: { category: 'authorization' } }] } };
     }
-    const rl = state.limiter.tryAcquire(token, Date.now());
-    if (!rl.ok) {
-      return { status: 429, headers: { 'retry-after': String(Math.ceil(rl.retryAfterMs / 1000)) }, body: { errors: [{ message: 'Rate limit exceeded', extensions: { category: 'rate-limit' } }] } };
-    }
     const parsed = parseJson(req.rawBody);
-    if (!parsed.ok || !isObject(parsed.value) || typeof parsed.value.query !== 'string') {
-      return { status: 400, body: { errors: [{ message: 'body must be JSON {query, variables}' }] } };
+    const body = parsed.ok && isObject(parsed.value) && typeof parsed.value.query === 'string' ? (parsed.value as { query: string; variables?: unknown; operationName?: unknown }) : null;
+    const vars = body && isObject(body.variables) ? (body.variables as Record<string, unknown>) : undefined;
+    const opNameArg = body && typeof body.operationName === 'string' ? body.operationName : undefined;
+    let complexity = 0;
+    let mutation = false;
+    try {
+      if (body) {
+        complexity = queryComplexity(body.query, vars, opNameArg);
+        mutation = isMutation(body.query, opNameArg);
+      }
+    } catch {
+      // Not a parsable document: graphql-js answers it below, at the cost of one request.
     }
-    const { query, variables, operationName } = parsed.value as { query: string; variables?: Record<string, unknown>; operationName?: string };
-    const result = await executeCentra(state, query, isObject(variables) ? variables : undefined, typeof operationName === 'string' ? operationName : undefined);
-    const opName = typeof operationName === 'string' ? operationName : (query.match(/^\s*(?:query|mutation)\s+(\w+)/)?.[1] ?? null);
-    state.calls.push({ operationName: opName, variables: isObject(variables) ? variables : {}, status: 200, errors: result.errors?.length ?? 0 });
+    const now = Date.now();
+    const admitted = state.quota?.take(token, { complexity, mutation }, now) ?? { ok: true as const };
+    if (!admitted.ok) {
+      return {
+        status: 429,
+        headers: { 'retry-after': state.retryAfterValue(admitted.retryAt, now) },
+        body: { errors: [{ message: `Rate limit exceeded (${admitted.type} ${admitted.interval})`, extensions: { category: 'rate-limit' } }] },
+      };
+    }
+    if (!body) return { status: 400, body: { errors: [{ message: 'body must be JSON {query, variables}' }] } };
+    const result = await executeCentra(state, body.query, vars, opNameArg, token);
+    const opName = opNameArg ?? body.query.match(/^\s*(?:query|mutation)\s+(\w+)/)?.[1] ?? null;
+    state.calls.push({ operationName: opName, variables: vars ?? {}, status: 200, errors: result.errors?.length ?? 0 });
     return {
       status: 200,
       body: {
         ...(result.errors ? { errors: result.errors.map((e) => e.toJSON()) } : {}),
         ...(result.data !== undefined ? { data: result.data } : {}),
-        extensions: { complexity: 1, permissionsUsed: [], appVersion: 'emulator' },
+        extensions: { complexity, permissionsUsed: [], appVersion: 'emulator' },
       },
     };
   }

@@ -71,6 +71,9 @@ export interface CentraGate {
   acquire(signal?: AbortSignal): Promise<void>;
 }
 
+/** Complexity points one acquire of a complexity gate stands for (CentraClientOptions.complexityGate). */
+export const COMPLEXITY_POINTS_PER_TOKEN = 100;
+
 /** Objects asked for in one request when nothing else is configured (docs/centra.md §2, batching). */
 export const DEFAULT_SNAPSHOT_BATCH = 100;
 
@@ -82,6 +85,12 @@ export interface CentraClientOptions {
   fetchImpl?: typeof fetch;
   /** Waited for before every request (default: none). One per process, shared by every caller of Centra. */
   gate?: CentraGate;
+  /**
+   * Centra's complexity buckets: each answer's `extensions.complexity` is paid here, one acquire per
+   * COMPLEXITY_POINTS_PER_TOKEN points, before the next request goes out (a query's complexity is
+   * known once Centra has answered it; one request's worth is the most the client can be behind).
+   */
+  complexityGate?: CentraGate;
   /** Most objects asked for in one request by fetchSnapshots (default 100). */
   batchSize?: number;
   now?: () => number;
@@ -128,8 +137,20 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
   let requests = 0;
   // After a 429, nobody in the process asks again before Centra's Retry-After.
   let blockedUntil = 0;
+  // The complexity of the answers so far, still to be paid to the complexity gate.
+  let complexityOwed: Promise<void> = Promise.resolve();
+
+  function owe(points: unknown): void {
+    const gate = opts.complexityGate;
+    const tokens = Math.ceil(Number(points) / COMPLEXITY_POINTS_PER_TOKEN);
+    if (!gate || !(tokens > 0)) return;
+    complexityOwed = complexityOwed.then(async () => {
+      for (let i = 0; i < tokens; i++) await gate.acquire();
+    });
+  }
 
   async function admit(): Promise<void> {
+    await complexityOwed;
     await opts.gate?.acquire();
     const wait = blockedUntil - now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -166,6 +187,7 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
       if (res.status >= 400) throw new CentraQueryError(`Centra answered HTTP ${res.status}`, res.status);
       throw new CentraUnavailableError(`Centra answered HTTP ${res.status} with a body that is not JSON`, res.status);
     }
+    owe(body?.extensions?.complexity);
     const errors = Array.isArray(body?.errors) ? body.errors : [];
     if (res.status >= 400 || errors.length) {
       const first = errors[0]?.message ?? `HTTP ${res.status}`;

@@ -173,8 +173,8 @@ export function snapshotsQuery(kinds: readonly SnapshotKind[]): string {
   });
   // Each fragment once, in a fixed order: GraphQL rejects a document with a fragment it does not use.
   const fragments = [...new Set(wanted.flatMap((k) => SNAPSHOT_SELECTIONS[k].fragments))].sort((a, b) => FRAGMENT_ORDER.indexOf(a) - FRAGMENT_ORDER.indexOf(b));
-  const name = wanted.map((k) => k[0].toUpperCase() + k.slice(1)).join('');
-  return `query ${name}Snapshots(${vars}) {\n${roots.join('\n')}\n}\n${fragments.join('\n')}`;
+  const name = wanted.map((k) => k[0].toUpperCase() + k.slice(1)).join('') + (wanted.length > 1 ? 'Snapshots' : 'Snapshot');
+  return `query ${name}(${vars}) {\n${roots.join('\n')}\n}\n${fragments.join('\n')}`;
 }
 
 // One document per kind (each validated against the schema in the tests, like every combination).

@@ -4,7 +4,7 @@
 // (docs/centra.md §2, quota) counts requests per 10 s and per hour; the config's default
 // (`centra.rateLimits`, config/server.ts) is its example quota.
 import { RateLimiter, type RateSpec } from '../delivery/rate-limiter.ts';
-import type { CentraGate } from './graphql-client.ts';
+import { COMPLEXITY_POINTS_PER_TOKEN, type CentraGate } from './graphql-client.ts';
 
 /** A request bucket as configured: at most `limit` requests per `intervalMs`. */
 export interface CentraRate {
@@ -19,6 +19,20 @@ export interface CentraRate {
  */
 export function createCentraGate(rates: readonly CentraRate[]): CentraGate {
   const specs: RateSpec[] = rates.map((r) => ({ limit: r.limit, intervalMs: r.intervalMs }));
+  return new RateLimiter(specs);
+}
+
+/**
+ * The complexity gate: Centra's QUERY_COMPLEXITY buckets in tokens of COMPLEXITY_POINTS_PER_TOKEN
+ * points. Its burst is a fifth of each bucket (Centra's bucket starts full, so a fifth is safe under
+ * any reading of it), so a full batch (about 22,000 points for 100 orders) goes out at once and the
+ * steady rate stays below the quota (delivery/rate-limiter.ts: burst + refill ≤ the limit in any window).
+ */
+export function createComplexityGate(limits: readonly CentraRate[]): CentraGate {
+  const specs: RateSpec[] = limits.map((r) => {
+    const limit = Math.max(1, Math.floor(r.limit / COMPLEXITY_POINTS_PER_TOKEN));
+    return { limit, intervalMs: r.intervalMs, burst: Math.max(1, Math.floor(limit / 5)) };
+  });
   return new RateLimiter(specs);
 }
 

@@ -2,7 +2,7 @@
 // Stores the deliveries in the outbox; a running `serve` or `worker` sends them.
 import { openBridge } from '../app/bridge.ts';
 import { createCentraClient } from '../centra/graphql-client.ts';
-import { createCentraGate } from '../centra/quota.ts';
+import { createCentraGate, createComplexityGate } from '../centra/quota.ts';
 import { InputError, NotFoundError, UnavailableError, UpstreamError } from '../config/errors.ts';
 import { loadConfig } from '../config/load.ts';
 import { resolveSecret } from '../config/secret.ts';
@@ -19,7 +19,7 @@ export async function sendCommand(opts: { config: string; type: string; id: stri
     throw new InputError('cannot reach Centra', [`centra.token: ${(e as Error).message}`]);
   }
   // Its own process, so its own gate: a send makes a request or two, within the same quota as serve's.
-  const centra = createCentraClient({ url: config.centra.url, token, timeoutMs: config.centra.timeoutMs, gate: createCentraGate(config.centra.rateLimits) });
+  const centra = createCentraClient({ url: config.centra.url, token, timeoutMs: config.centra.timeoutMs, gate: createCentraGate(config.centra.rateLimits), complexityGate: createComplexityGate(config.centra.complexityLimits) });
   const recipients = opts.to ? opts.to.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   await preparePlanning(config);
   const bridge = openBridge(config);

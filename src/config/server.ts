@@ -51,6 +51,12 @@ export const CENTRA_EXAMPLE_REQUEST_QUOTA: readonly { limit: number; intervalMs:
   { limit: 10_000, intervalMs: 3_600_000 },
 ];
 
+/** The example QUERY_COMPLEXITY quota of the same page: 150,000 points per TEN_SECONDS, 20,000,000 per ONE_HOUR. */
+export const CENTRA_EXAMPLE_COMPLEXITY_QUOTA: readonly { limit: number; intervalMs: number }[] = [
+  { limit: 150_000, intervalMs: 10_000 },
+  { limit: 20_000_000, intervalMs: 3_600_000 },
+];
+
 const centraRateSchema = z.object({ limit: z.number().int().positive(), intervalMs: z.number().int().min(1000) }).strict();
 
 export const centraSchema = z
@@ -68,6 +74,8 @@ export const centraSchema = z
     batchSize: z.number().int().min(1).max(1000).default(100),
     /** The client's buckets, shared by every call to Centra in the process; `[]` = no client-side limit. */
     rateLimits: z.array(centraRateSchema).default(() => CENTRA_EXAMPLE_REQUEST_QUOTA.map((r) => ({ ...r }))),
+    /** The client's complexity buckets (points of Centra's `extensions.complexity`); `[]` = none. */
+    complexityLimits: z.array(centraRateSchema).default(() => CENTRA_EXAMPLE_COMPLEXITY_QUOTA.map((r) => ({ ...r }))),
   })
   .strict();
 export type CentraConfig = z.infer<typeof centraSchema>;
@@ -82,7 +90,7 @@ export interface ResolvedServerSettings {
   signatureToleranceSec: number;
   timeouts: ServerTimeouts;
   maxConnections: number;
-  centra: { url: string; token: string; mode: 'webhook' | 'events'; pollIntervalMs: number; timeoutMs: number; batchSize: number; rateLimits: { limit: number; intervalMs: number }[] };
+  centra: { url: string; token: string; mode: 'webhook' | 'events'; pollIntervalMs: number; timeoutMs: number; batchSize: number; rateLimits: { limit: number; intervalMs: number }[]; complexityLimits: { limit: number; intervalMs: number }[] };
 }
 
 function tryResolve(ref: SecretRef, where: string, problems: string[], env: NodeJS.ProcessEnv): string {
@@ -130,6 +138,6 @@ export function resolveServerSettings(
     signatureToleranceSec: server.signatureToleranceSec,
     timeouts: server.timeouts,
     maxConnections: server.maxConnections,
-    centra: { url: centra.url, token, mode: centra.mode, pollIntervalMs: centra.pollIntervalMs, timeoutMs: centra.timeoutMs, batchSize: centra.batchSize, rateLimits: centra.rateLimits },
+    centra: { url: centra.url, token, mode: centra.mode, pollIntervalMs: centra.pollIntervalMs, timeoutMs: centra.timeoutMs, batchSize: centra.batchSize, rateLimits: centra.rateLimits, complexityLimits: centra.complexityLimits },
   };
 }

@@ -4,7 +4,7 @@ import type { DestinationStream } from 'pino';
 import { openBridge, type Bridge } from '../app/bridge.ts';
 import { createEventsPoller, type EventsPoller } from '../centra/events-poller.ts';
 import { createCentraClient, type CentraClient } from '../centra/graphql-client.ts';
-import { createCentraGate } from '../centra/quota.ts';
+import { createCentraGate, createComplexityGate } from '../centra/quota.ts';
 import type { Config } from '../config/schema.ts';
 import type { InboxStore } from '../storage/inbox.ts';
 import { createIngest, rowsOf, type Ingest } from '../ingest/ingest.ts';
@@ -86,6 +86,7 @@ export async function startService(config: Config, opts: StartServiceOptions = {
     timeoutMs: settings.centra.timeoutMs,
     fetchImpl: opts.fetchImpl,
     gate: createCentraGate(settings.centra.rateLimits),
+    complexityGate: createComplexityGate(settings.centra.complexityLimits),
     batchSize: settings.centra.batchSize,
   });
   const tuning = typeof opts.processor === 'object' ? opts.processor : {};

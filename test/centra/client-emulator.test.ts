@@ -139,12 +139,14 @@ test('client: missing objects are null; bad token and bad query are CentraQueryE
 });
 
 test('client: 5xx, 429 with Retry-After, hang and connection refused are CentraUnavailableError', async () => {
-  const c = createCentraClient({ url: `${emu.url}/graphql`, token: DEFAULT_CENTRA_TOKEN, timeoutMs: 300 });
+  let c = createCentraClient({ url: `${emu.url}/graphql`, token: DEFAULT_CENTRA_TOKEN, timeoutMs: 300 });
   const n = dataset.orders[0].number;
   await control(emu.url, 'faults', { mode: '5xx', count: 1 });
   await assert.rejects(c.fetchSnapshot({ type: 'order', id: n }), (e: unknown) => e instanceof CentraUnavailableError && e.status === 503);
   await control(emu.url, 'faults', { mode: '429', count: 1, retryAfter: '7' });
   await assert.rejects(c.fetchSnapshot({ type: 'order', id: n }), (e: unknown) => e instanceof CentraUnavailableError && e.status === 429 && e.retryAfterMs === 7000);
+  // That client now waits out the 7 s before its next request (test/centra/quota.test.ts): go on with another.
+  c = createCentraClient({ url: `${emu.url}/graphql`, token: DEFAULT_CENTRA_TOKEN, timeoutMs: 300 });
   await control(emu.url, 'faults', { mode: 'hang', count: 1 });
   const t0 = Date.now();
   await assert.rejects(c.fetchSnapshot({ type: 'order', id: n }), (e: unknown) => e instanceof CentraUnavailableError && /within 300 ms/.test(e.message));
