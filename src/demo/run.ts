@@ -18,7 +18,6 @@ import {
   startVoyadoEmulator,
   type TimelineEvent,
 } from '../../sandbox/index.ts';
-import { createCentraClient } from '../centra/graphql-client.ts';
 import { parseConfig } from '../config/load.ts';
 import { CHANNEL_NAMES, SYNC_KINDS } from '../esp/modules.ts';
 import { startService } from '../server/service.ts';
@@ -38,6 +37,8 @@ export interface DemoResult {
   dead: number;
   retried: number;
   seconds: number;
+  /** Requests the Centra emulator received (its quota, Centra's example, is on). */
+  centraRequests: number;
   engage: { contacts: number; receipts: number; promotionsRedeemed: number };
 }
 
@@ -95,29 +96,26 @@ function demoConfig(urls: { centra: string; klaviyo: string; rule: string; voyad
 }
 
 /**
- * Groups the timeline into what Centra would send together: webhook batches of up to 100 with at
- * most one event per object (the bridge re-fetches the object, so two states of one object in a
- * batch would collapse into the later), each direct event on its own.
+ * Groups the timeline into what Centra would send together: webhook calls of up to 100 events in a
+ * row, each direct event on its own. Several events of one object in a call are fetched once (the
+ * bridge batches its fetches), so they all see the object's later state, as a late fetch would.
+ * Before each call the emulator's clock is set to its last event: one call, one Centra request.
  */
 export function batchesOf(timeline: readonly TimelineEvent[]): TimelineEvent[][] {
   const batches: TimelineEvent[][] = [];
   let current: TimelineEvent[] = [];
-  let objects = new Set<string>();
   const flush = () => {
     if (current.length) batches.push(current);
     current = [];
-    objects = new Set();
   };
   for (const e of timeline) {
-    const key = `${e.type}:${e.id}`;
     if (e.channel === 'direct') {
       flush();
       batches.push([e]);
       continue;
     }
-    if (current.length === 100 || objects.has(key)) flush();
+    if (current.length === 100) flush();
     current.push(e);
-    objects.add(key);
   }
   flush();
   return batches;
@@ -170,15 +168,15 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   rule.state.faults.set({ mode: '429', count: 4, retryAfter: '1' });
 
   const sender = createWebhookSender({ url: `${service.url}/webhooks/centra`, secret: WEBHOOK_SECRET, timeoutMs: 5_000 });
-  const client = createCentraClient({ url: `${centra.url}/graphql`, token: DEFAULT_CENTRA_TOKEN });
   const inboxSettled = async () => (await service.inbox.pendingCount()) === 0;
   try {
     for (const batch of batchesOf(timeline)) {
       centra.state.clock = batch[batch.length - 1].at;
       const first = batch[0];
       if (first.channel === 'direct') {
-        // Another system (or an operator) posts the complete event, with what Centra's pop-up knew.
-        const object = await client.fetchSnapshot({ type: first.type as never, id: first.id });
+        // Another system (or an operator) posts the complete event, with what Centra's pop-up knew. It is
+        // fetched through the service's client: one process, one Centra quota (the emulator enforces it).
+        const object = await service.centra.fetchSnapshot({ type: first.type as never, id: first.id });
         if (object) {
           const res = await fetch(`${service.url}/api/events`, {
             method: 'POST',
@@ -212,6 +210,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       dead,
       retried,
       seconds: Math.round((Date.now() - started) / 100) / 10,
+      centraRequests: centra.state.counters.requests,
       engage: { contacts: v.createdContacts.length, receipts: v.receipts.length, promotionsRedeemed: v.redemptions.length },
     };
     const inbox = await service.inbox.counts();
@@ -221,6 +220,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     write(`Deliveries: Klaviyo ${deliveries.klaviyo}, Rule ${deliveries.rule}, Voyado ${deliveries.voyado} (${deliveries.voyado - syncOps} emails, ${syncOps} Engage contact / receipt / redeem operations), SMTP fallback ${deliveries.smtp}`);
     write(`  delivered ${delivered}, dead letters ${dead}, retried ${retried} (Klaviyo answered 503 ${klaviyo.state.counters.faultsInjected} times, Rule 429 ${rule.state.counters.faultsInjected} times)`);
     write(`  emulators accepted: Klaviyo ${klaviyo.state.events.length} events, Rule ${rule.state.subscribers.length} subscribers, Voyado ${v.orders.length} orders + ${v.triggers.length} triggers, SMTP ${smtp.messages.length} emails`);
+    write(`Centra: ${result.centraRequests} Integration API requests for ${timeline.length} events under Centra's example quota (20 per 10 s), ${centra.state.counters.status429} answered 429`);
     write(`Engage: ${result.engage.contacts} contacts created, ${result.engage.receipts} receipts, ${result.engage.promotionsRedeemed} promotions redeemed`);
     write(`Where to look next: the fallback emails are in ${mailDir} (.eml, open with any mail client); the store is ${path.join(dir, 'bridge.sqlite')}`);
     write(`  the deliveries: npx esp-bridge deliveries --config ${configFile} [--status dead] [--esp rule]`);

@@ -14,7 +14,7 @@ test('esp-bridge demo (100 orders): everything delivered, the summary adds up', 
     const result = await runDemo({ orders: 100, seed: 7, dir: tmp.dir, write: (l) => lines.push(l) });
     const last = JSON.parse(lines[lines.length - 1]);
     assert.deepEqual(last, JSON.parse(JSON.stringify(result)));
-    assert.deepEqual(Object.keys(last), ['events', 'deliveries', 'delivered', 'dead', 'retried', 'seconds', 'engage']);
+    assert.deepEqual(Object.keys(last), ['events', 'deliveries', 'delivered', 'dead', 'retried', 'seconds', 'centraRequests', 'engage']);
     assert.ok(result.events > 250, `${result.events} events`);
     const total = Object.values(result.deliveries).reduce((a, b) => a + b, 0);
     assert.equal(result.delivered + result.dead, total);
