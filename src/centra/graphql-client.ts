@@ -178,7 +178,7 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
     if (res.status === 429 || res.status >= 500) {
       const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), now());
       if (res.status === 429) blockedUntil = Math.max(blockedUntil, now() + (retryAfterMs ?? 1000));
-      throw new CentraUnavailableError(`Centra answered HTTP ${res.status}`, res.status, retryAfterMs);
+      throw new CentraUnavailableError(`Centra answered HTTP ${res.status}${firstErrorOf(text)}`, res.status, retryAfterMs);
     }
     let body: any;
     try {
@@ -258,6 +258,16 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
       return requests;
     },
   };
+}
+
+/** `: <message>` of a GraphQL-shaped error body (which bucket a 429 ran out of), else nothing. */
+function firstErrorOf(text: string): string {
+  try {
+    const message = JSON.parse(text)?.errors?.[0]?.message;
+    return typeof message === 'string' && message ? `: ${message.slice(0, 200)}` : '';
+  } catch {
+    return '';
+  }
 }
 
 /**
