@@ -5,7 +5,11 @@ import { test } from 'node:test';
 import { snapshotKey } from '../../src/centra/graphql-client.ts';
 import { createProcessor, type ProcessOutcome } from '../../src/ingest/processor.ts';
 import type { InboxStore } from '../../src/storage/inbox.ts';
-import { tempStore } from '../delivery/helpers.ts';
+import { tempStore, waitFor } from '../delivery/helpers.ts';
+import { createCentraClient } from '../../src/centra/graphql-client.ts';
+import { createCentraGate, createComplexityGate } from '../../src/centra/quota.ts';
+import { CENTRA_EXAMPLE_COMPLEXITY_QUOTA, CENTRA_EXAMPLE_REQUEST_QUOTA } from '../../src/config/server.ts';
+import { DEFAULT_CENTRA_TOKEN, generateDataset, startCentraEmulator } from '../../sandbox/index.ts';
 
 const DISK_FULL = 'SQLITE_FULL: database or disk is full';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -86,5 +90,43 @@ test('only the outcome write fails (a retry can be written): the event is marked
   } finally {
     await r.processor.stop();
     await r.t.cleanup();
+  }
+});
+
+test('disk full for a while with 60 events due: Centra requests stay within its quota (0 × 429 at the emulator) and the log at a few lines a second; all processed once the store writes again', async () => {
+  const dataset = generateDataset({ seed: 5, orders: 60 });
+  // Centra's example quota, enforced by the emulator; the client holds the same buckets.
+  const centra = await startCentraEmulator({ dataset });
+  const t = tempStore();
+  const w = failingWrites(t.storage.inbox);
+  const lines: number[] = [];
+  const logger = { debug() {}, info() {}, warn: () => void lines.push(Date.now()), error: () => void lines.push(Date.now()) };
+  const client = createCentraClient({ url: `${centra.url}/graphql`, token: DEFAULT_CENTRA_TOKEN, gate: createCentraGate(CENTRA_EXAMPLE_REQUEST_QUOTA), complexityGate: createComplexityGate(CENTRA_EXAMPLE_COMPLEXITY_QUOTA) });
+  await t.storage.inbox.insertMany(
+    dataset.orders.map((o, i) => ({ key: `order:${o.number}:update:${i}`, source: 'webhook', type: 'order', action: 'update', objectId: String(o.number), date: '2024-03-04 10:00:00', receivedAt: Date.now() })),
+  );
+  const submit = async () => ({ deliveries: [], inserted: 0, duplicates: 0, skipped: [], orderNumber: null, object: 'order' });
+  const processor = createProcessor({ inbox: w.store, bridge: { submit } as never, centra: client, logger, retryBaseMs: 100, retryCapMs: 2_000, pollMs: 50 });
+  const FULL_MS = 4_000;
+  try {
+    const t0 = Date.now();
+    processor.start();
+    await sleep(FULL_MS);
+    const seconds = (Date.now() - t0) / 1000;
+    const requests = centra.state.counters.requests;
+    // The quota lets 20 through at once and 2 a second after; the client keeps below that.
+    assert.ok(requests >= 2 && requests <= 20 + 2 * seconds, `${requests} Centra requests in ${seconds} s with the disk full`);
+    assert.equal(centra.state.counters.status429, 0);
+    // A burst of 5 lines, then 2 a second (each line counts the ones it stands for).
+    assert.ok(lines.length <= 5 + 2 * seconds + 1, `${lines.length} log lines in ${seconds} s`);
+    assert.ok(lines.length >= 2, 'the trouble is logged');
+
+    w.full.processed = w.full.retry = false;
+    await waitFor(async () => (await t.storage.inbox.counts()).processed === 60, 20_000, 'all 60 processed');
+    assert.equal(centra.state.counters.status429, 0);
+  } finally {
+    await processor.stop();
+    await t.cleanup();
+    await centra.close();
   }
 });
