@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildSchema, parse, validate } from 'graphql';
 import * as queries from '../../src/centra/queries.ts';
+import { SNAPSHOT_KINDS, snapshotsQuery } from '../../src/centra/queries.ts';
 import { CENTRA_SDL } from '../../sandbox/centra/schema.ts';
 
 // Every document the bridge sends must validate against the emulator's Centra schema, so a
@@ -44,4 +45,14 @@ test('fields Centra does not publish are rejected (the issue 11 defects)', () =>
   assert.match(errorsOf('{ buyers { id sendOrderReceipt } }'), /Cannot query field "sendOrderReceipt"/);
   assert.match(errorsOf('{ invoices { id address { city } } }'), /Cannot query field "address"/);
   assert.match(errorsOf('{ invoices { id link payLink } }'), /Cannot query field "link"/);
+});
+
+test('every combination of snapshot kinds in one batched document validates (127 documents)', () => {
+  let n = 0;
+  for (let mask = 1; mask < 1 << SNAPSHOT_KINDS.length; mask++) {
+    const kinds = SNAPSHOT_KINDS.filter((_, i) => mask & (1 << i));
+    assert.deepEqual(validate(schema, parse(snapshotsQuery(kinds))).map((e) => e.message), [], kinds.join(','));
+    n++;
+  }
+  assert.equal(n, 127);
 });
