@@ -112,6 +112,8 @@ export interface CentraClient {
   readonly requests: number;
 }
 
+const INT32_MAX = 2 ** 31 - 1;
+
 /** `type:id` — the key fetchSnapshots answers by (the order number for orders, as Centra's events carry it). */
 export const snapshotKey = (ref: SnapshotRef): string => `${ref.type}:${String(ref.id)}`;
 
@@ -235,6 +237,8 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
       const id = Number(ref.id);
       if (!SNAPSHOT_KINDS.includes(ref.type)) out.set(snapshotKey(ref), new CentraQueryError(`unknown snapshot type ${String(ref.type)}`));
       else if (!Number.isSafeInteger(id)) out.set(snapshotKey(ref), new CentraQueryError(`${ref.type} id ${String(ref.id)} is not an integer`));
+      // GraphQL's Int is 32-bit: one key outside it would fail the whole batch's variables, so it fails alone (Int64 for accounts).
+      else if (ref.type !== 'account' && (id > INT32_MAX || id < -INT32_MAX - 1)) out.set(snapshotKey(ref), new CentraQueryError(`${ref.type} id ${id} is not an integer Centra's Int can hold (32-bit)`));
       else todo.set(snapshotKey({ type: ref.type, id }), { type: ref.type, id });
     }
     const all = [...todo.values()];

@@ -115,7 +115,7 @@ test('disk full for a while with 60 events due: Centra requests stay within its 
     const seconds = (Date.now() - t0) / 1000;
     const requests = centra.state.counters.requests;
     // The quota lets 20 through at once and 2 a second after; the client keeps below that.
-    assert.ok(requests >= 2 && requests <= 20 + 2 * seconds, `${requests} Centra requests in ${seconds} s with the disk full`);
+    assert.ok(requests >= 1 && requests <= 20 + 2 * seconds, `${requests} Centra requests in ${seconds} s with the disk full`);
     assert.equal(centra.state.counters.status429, 0);
     // A burst of 5 lines, then 2 a second (each line counts the ones it stands for).
     assert.ok(lines.length <= 5 + 2 * seconds + 1, `${lines.length} log lines in ${seconds} s`);
