@@ -4,7 +4,8 @@
 //   [DOC:x] repo centrahq/api-documentation, pages/05.api-references/02.graphql-integration-api/
 //           05.examples/01.dtc (dtc) · 05.examples/02.b2b (b2b) · 01.authorization (auth) ·
 //           08.events-system (events) · pages/04.guides/02.erp-gql-integration (erp) ·
-//           pages/05.api-references/05.graphql-integration-api/03.api-rate-limits (rate, at 0bff0e73)
+//           pages/05.api-references/05.graphql-integration-api/03.api-rate-limits (rate, at 0bff0e73) ·
+//           pages/05.api-references/02.graphql-integration-api/06.media-upload at 7737611b (media)
 //   [ISSUE] the filter types quoted in issue 11 from centra.dev/graphql (OrderFilter, AccountFilter)
 //   "assumed" = an entry point or type Centra's pages show but whose fields/arguments we could not read.
 // Nothing here is a field Centra does not publish; test/centra/queries-schema.test.ts checks the
@@ -119,7 +120,13 @@ type PaymentHistoryEntry {
 input PaymentHistoryFilter { entryType: [PaymentHistoryEntryType!] }
 
 "[DOC:dtc] product { id name }; Product is an attribute object type [DOC:attr]"
-type Product implements ObjectWithAttributes { id: Int! name: String attributes: [Attribute!]! }
+type Product implements ObjectWithAttributes { id: Int! name: String attributes: [Attribute!]! media(limit: Int = 20, page: Int = 1): [ProductMedia!]! }
+"[DOC:media] product { media(sort: id_DESC, limit: 1) { id source(sizeName: 'standard') { mediaSize { name quality maxWidth maxHeight } url mimeType } metaDataJSON } }; [DOC:dtc] displays { media { source(sizeName: 'standard') { type url } } }; the sort argument's enum and sizeName's nullability are not readable (String! assumed: a literal fits either)"
+type ProductMedia { id: Int! source(sizeName: String!): ProductMediaSource metaDataJSON: String }
+"[DOC:media]"
+type ProductMediaSource { url: String! mimeType: String mediaSize: MediaSize }
+"[DOC:media]"
+type MediaSize { name: String! quality: Int maxWidth: Int maxHeight: Int }
 "[DOC:dtc] productVariant { id name }"
 type ProductVariant { id: Int! name: String }
 "[DOC:dtc] productSize { id SKU GTIN description preorder }"

@@ -162,6 +162,8 @@ export class CentraState extends EmulatorStateBase {
     const d = this.dataset;
     const view: Record<string, unknown> = {
       ...o,
+      // Product.media (the line's variant images): ProductMedia with source(sizeName:).
+      lines: o.lines.map((l) => ({ ...l, product: { ...l.product, media: (args: Args) => page(l.media.map((m, i) => productMedia(l.productVariant.id * 10 + i, m.sources)), args) } })),
       status,
       paymentHistory: o.paymentHistory.filter((p) => p.at <= now),
       shipments: () => d.shipments.filter((s) => s.orderNumber === o.number).map((s) => this.shipmentView(s)).filter(Boolean),
@@ -244,6 +246,17 @@ export class CentraState extends EmulatorStateBase {
 }
 
 type Args = Record<string, any>;
+
+function productMedia(id: number, sources: { sizeName: string; url: string }[]) {
+  return {
+    id,
+    metaDataJSON: '{}',
+    source: ({ sizeName }: Args) => {
+      const s = sources.find((x) => x.sizeName === sizeName);
+      return s ? { url: s.url, mimeType: 'image/jpeg', mediaSize: { name: s.sizeName, quality: 85, maxWidth: null, maxHeight: null } } : null;
+    },
+  };
+}
 const ids = (args: Args): Set<number> | null => (Array.isArray(args.where?.id) ? new Set(args.where.id.map(Number)) : null);
 function page<T>(list: T[], args: Args): T[] {
   const limit = Math.max(0, Math.min(Number(args.limit ?? 20), 1000));

@@ -43,7 +43,7 @@ const ORDER_LINE = `fragment OrderLineFields on OrderLine {
   __typename id productName productVariantName folderName size productNumber quantity taxPercent
   unitPrice { ...Money } unitOriginalPrice { ...Money }
   hasAnyDiscount comment productExternalUrl
-  product { id name attributes { ...Attrs } }
+  product { id name attributes { ...Attrs } media(limit: 1) { source(sizeName: $mediaSize) { url mediaSize { name } } } }
   productVariant { id name }
   productSize { SKU GTIN description }
   brand { id name }
@@ -153,6 +153,11 @@ export const SNAPSHOT_KINDS = Object.keys(SNAPSHOT_SELECTIONS) as SnapshotKind[]
 /** The root field of a kind's list query (the key of its list in the answer's `data`). */
 export const snapshotRoot = (kind: SnapshotKind): string => SNAPSHOT_SELECTIONS[kind].root;
 
+/** The variable naming the product image size of order lines (Centra's examples ask for "standard"). */
+const MEDIA_SIZE_VARIABLE = 'mediaSize';
+/** The variables of a batched document besides the kinds' keys: the size of the line images. */
+export const mediaSizeVariables = (size: string): Record<string, string> => ({ [MEDIA_SIZE_VARIABLE]: size });
+
 /** Variable names of a kind in the batched document: its keys and its page size. */
 export const snapshotVariables = (kind: SnapshotKind) => ({ keys: `${kind}Keys`, limit: `${kind}Limit` });
 
@@ -165,7 +170,9 @@ export const snapshotVariables = (kind: SnapshotKind) => ({ keys: `${kind}Keys`,
 export function snapshotsQuery(kinds: readonly SnapshotKind[]): string {
   const wanted = SNAPSHOT_KINDS.filter((k) => kinds.includes(k));
   if (!wanted.length) throw new Error('snapshotsQuery needs at least one kind');
-  const vars = wanted.map((k) => `$${snapshotVariables(k).keys}: ${SNAPSHOT_SELECTIONS[k].keyType}, $${snapshotVariables(k).limit}: Int`).join(', ');
+  // The order fragments ask for each line's product image in one size: `$mediaSize` (MEDIA_SIZE_VARIABLE).
+  const media = wanted.some((k) => SNAPSHOT_SELECTIONS[k].fragments.includes(ORDER_LINE)) ? `, $${MEDIA_SIZE_VARIABLE}: String!` : '';
+  const vars = wanted.map((k) => `$${snapshotVariables(k).keys}: ${SNAPSHOT_SELECTIONS[k].keyType}, $${snapshotVariables(k).limit}: Int`).join(', ') + media;
   const roots = wanted.map((k) => {
     const s = SNAPSHOT_SELECTIONS[k];
     const v = snapshotVariables(k);

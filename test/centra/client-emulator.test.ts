@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { centraEventSchema } from '../../src/centra/event-schema.ts';
 import { CentraQueryError, CentraUnavailableError, createCentraClient, mapAccountObject, mapBuyerObject, mapCustomerObject, mapInvoice, mapOrder, mapReturn, mapShipment } from '../../src/centra/graphql-client.ts';
-import { ACCOUNT_QUERY, BUYER_QUERY, CUSTOMER_QUERY, INVOICE_QUERY, ORDER_QUERY, RETURN_QUERY, SHIPMENT_QUERY } from '../../src/centra/queries.ts';
+import { ACCOUNT_QUERY, BUYER_QUERY, CUSTOMER_QUERY, INVOICE_QUERY, mediaSizeVariables, ORDER_QUERY, RETURN_QUERY, SHIPMENT_QUERY, snapshotVariables, type SnapshotKind } from '../../src/centra/queries.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { planEvent } from '../../src/pipeline/plan.ts';
 import { CentraState, DEFAULT_CENTRA_TOKEN, executeCentra, startCentraEmulator } from '../../sandbox/centra/server.ts';
@@ -62,18 +62,28 @@ test('dataset: deterministic from the seed, with the expected mix', () => {
 
 test('every generated object, fetched with the client queries, validates against the snapshot schema', async () => {
   const state = new CentraState(dataset);
-  const run = async (q: string, vars: Record<string, unknown>, key: string) => {
-    const r = await executeCentra(state, q, vars);
+  // Each object asked for by its key, as the client does (a run that ignored its key would pass on the first object).
+  const run = async (kind: SnapshotKind, q: string, key: number, root: string) => {
+    const v = snapshotVariables(kind);
+    const r = await executeCentra(state, q, { [v.keys]: [key], [v.limit]: 1, ...mediaSizeVariables('standard') });
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
-    return (r.data as any)[key][0];
+    const list = (r.data as any)[root];
+    assert.equal(list.length, 1, `${kind} ${key}`);
+    return list[0];
   };
-  for (const o of dataset.orders) validate('order', mapOrder(await run(ORDER_QUERY, { number: o.number }, 'orders')));
-  for (const s of dataset.shipments) validate('shipment', mapShipment(await run(SHIPMENT_QUERY, { id: s.id }, 'shipments')));
-  for (const r of dataset.returns) validate('return', mapReturn(await run(RETURN_QUERY, { id: r.id }, 'returns')));
-  for (const c of dataset.customers) validate('customer', mapCustomerObject(await run(CUSTOMER_QUERY, { id: c.id }, 'customers')));
-  for (const b of dataset.buyers) validate('buyer', mapBuyerObject(await run(BUYER_QUERY, { id: b.id }, 'buyers')));
-  for (const i of dataset.invoices) validate('invoice', mapInvoice(await run(INVOICE_QUERY, { id: i.id }, 'invoices')));
-  const acc = mapAccountObject(await run(ACCOUNT_QUERY, { id: dataset.accounts[0].id }, 'accounts'));
+  for (const o of dataset.orders) {
+    const order = mapOrder(await run('order', ORDER_QUERY, o.number, 'orders'));
+    assert.equal(order.number, o.number);
+    validate('order', order);
+    // The product's first image in the size asked for (Product.media source(sizeName:)).
+    assert.match(order.lines[0].media?.[0]?.sources.standard ?? '', /^https:\/\/cdn\.brand\.example\/standard\//);
+  }
+  for (const s of dataset.shipments) validate('shipment', mapShipment(await run('shipment', SHIPMENT_QUERY, s.id, 'shipments')));
+  for (const r of dataset.returns) validate('return', mapReturn(await run('return', RETURN_QUERY, r.id, 'returns')));
+  for (const c of dataset.customers) validate('customer', mapCustomerObject(await run('customer', CUSTOMER_QUERY, c.id, 'customers')));
+  for (const b of dataset.buyers) validate('buyer', mapBuyerObject(await run('buyer', BUYER_QUERY, b.id, 'buyers')));
+  for (const i of dataset.invoices) validate('invoice', mapInvoice(await run('invoice', INVOICE_QUERY, i.id, 'invoices')));
+  const acc = mapAccountObject(await run('account', ACCOUNT_QUERY, dataset.accounts[0].id, 'accounts'));
   assert.deepEqual(acc.buyers.map((b) => b.id), dataset.accounts[0].buyerIds);
 });
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { buildSchema, parse, validate } from 'graphql';
 import { COMPLEXITY_POINTS_PER_TOKEN, CentraUnavailableError, createCentraClient, parseRetryAfter, type CentraGate } from '../../src/centra/graphql-client.ts';
 import { createCentraGate } from '../../src/centra/quota.ts';
-import { snapshotsQuery, snapshotVariables } from '../../src/centra/queries.ts';
+import { mediaSizeVariables, snapshotsQuery, snapshotVariables } from '../../src/centra/queries.ts';
 import { CENTRA_EXAMPLE_REQUEST_QUOTA } from '../../src/config/server.ts';
 import { CentraState, DEFAULT_CENTRA_TOKEN, startCentraEmulator } from '../../sandbox/centra/server.ts';
 import { queryComplexity } from '../../sandbox/centra/quota.ts';
@@ -127,7 +127,7 @@ test('complexity: the emulator charges it (a marked guess) and reports it in ext
   await control(emu.url, 'reset');
   const orders = dataset.orders.slice(0, 5).map((o) => o.number);
   const v = snapshotVariables('order');
-  const variables = { [v.keys]: orders, [v.limit]: orders.length };
+  const variables = { [v.keys]: orders, [v.limit]: orders.length, ...mediaSizeVariables('standard') };
   const query = snapshotsQuery(['order']);
   const complexity = queryComplexity(query, variables);
   const res = await fetch(`${emu.url}/graphql`, { method: 'POST', headers: { authorization: 'Bearer token-a', 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
