@@ -145,10 +145,10 @@ export function createProcessor(opts: ProcessorOptions): Processor {
   const log = opts.logger ?? silent;
   const concurrency = Math.max(1, opts.concurrency ?? 8);
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_SNAPSHOT_BATCH));
-  // Events taken at once: several batches' worth, so that while one request is on its way (or waits
-  // for Centra's quota) the next one fills up with distinct objects (100 events hold about 60 in a
-  // burst); the bridge still sees `concurrency` of them at a time.
-  const maxTaken = Math.max(concurrency, 3 * batchSize);
+  // Events taken at once: ten batches' worth, so that while one request is on its way (or waits for
+  // Centra's quota) the next one fills up with distinct objects (100 events hold about 60 in a burst)
+  // and fetching runs ahead of planning; the bridge still sees `concurrency` of them at a time.
+  const maxTaken = Math.max(concurrency, 10 * batchSize);
   const submitting = semaphore(concurrency);
   const load = opts.centra ? snapshotLoader((refs) => opts.centra!.fetchSnapshots(refs), batchSize) : undefined;
   // Per-event trouble lines (Centra unavailable, an outcome not recorded) come a few a second at most:
