@@ -107,6 +107,8 @@ export type { DeliveryFilter, StateCount, StoredDelivery, EmailType };
 /** An operator's replay of one delivery: back to pending, or a typed error saying why not. */
 export async function replayDelivery(outbox: Pick<Outbox, 'replay' | 'getDelivery'>, id: string): Promise<{ id: string; status: 'pending' }> {
   if (await outbox.replay(id)) return { id, status: 'pending' };
-  if (await outbox.getDelivery(id)) throw new ConflictError(`delivery ${id} is in flight; try again when it has finished`);
+  const d = await outbox.getDelivery(id);
+  if (d?.prunedAt) throw new ConflictError(`delivery ${id} cannot be sent again: its request was removed (retention or an erase) on ${new Date(d.prunedAt).toISOString()}`);
+  if (d) throw new ConflictError(`delivery ${id} is in flight; try again when it has finished`);
   throw new NotFoundError(`no delivery ${id}`);
 }

@@ -40,6 +40,8 @@ export interface StoredDelivery extends NewDelivery {
   deliveredAt: number | null;
   lastError: string | null;
   lastStatus: number | null;
+  /** When retention or an erase removed its request (and address): it cannot be replayed. Null: whole. */
+  prunedAt?: number | null;
 }
 
 export type AttemptOutcome = 'delivered' | 'transient' | 'permanent' | 'ambiguous' | 'timeout' | 'lease_lost';
@@ -82,6 +84,8 @@ export interface FinishArgs {
 export interface DeliveryFilter {
   status?: DeliveryStatus;
   esp?: string;
+  /** The plugin's name in the config (`fallback` for smtp). */
+  plugin?: string;
   emailType?: DeliveryKind;
   /** The order number (deliveries of its shipments, returns and invoices included). */
   order?: string;
@@ -132,7 +136,7 @@ export interface DeliveryStore {
   countDeliveries(filter: DeliveryFilter): Promise<number>;
   getDelivery(id: string): Promise<StoredDelivery | null>;
   listAttempts(id: string): Promise<AttemptRecord[]>;
-  /** dead (or any non-in_flight state) → pending, attempts reset; history kept. */
+  /** dead (or any non-in_flight state) → pending, attempts reset; history kept. Never a pruned row (its request is gone). */
   replay(id: string, now: number): Promise<boolean>;
   replayAllDead(now: number): Promise<number>;
   countsByStateAndEsp(): Promise<StateCount[]>;

@@ -96,7 +96,7 @@ export function openPostgresDeliveries(handle: PostgresHandle): PostgresDelivery
       const res = await query(
         `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $2, lease_owner = NULL, lease_until = NULL,
                 delivered_at = NULL, updated_at = $2
-          WHERE id = $1 AND status <> 'in_flight'`,
+          WHERE id = $1 AND status <> 'in_flight' AND pruned_at IS NULL`,
         [id, now],
       );
       return (res.rowCount ?? 0) > 0;
@@ -104,7 +104,7 @@ export function openPostgresDeliveries(handle: PostgresHandle): PostgresDelivery
     async replayAllDead(now) {
       const res = await query(
         `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_owner = NULL, lease_until = NULL, updated_at = $1
-          WHERE status = 'dead'`,
+          WHERE status = 'dead' AND pruned_at IS NULL`,
         [now],
       );
       return res.rowCount ?? 0;

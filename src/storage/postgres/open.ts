@@ -3,6 +3,7 @@
 import type { Storage } from '../port.ts';
 import { connectPostgres, type PostgresHandle, type PostgresOptions } from './connect.ts';
 import { postgresContactLinks } from './contacts.ts';
+import { postgresMaintenance } from './maintenance.ts';
 import { openPostgresDeliveries, type PostgresDeliveryStore } from './deliveries.ts';
 import { openPostgresInbox, type PostgresInboxOptions } from './inbox.ts';
 
@@ -21,6 +22,7 @@ export function openPostgresStorage(options: PostgresOptions, inbox: PostgresInb
     deliveries,
     inbox: openPostgresInbox(handle, inbox),
     contacts: postgresContactLinks(handle),
+    maintenance: postgresMaintenance(handle),
     describe: () => `PostgreSQL schema ${handle.schema}`,
     close() {
       closing ??= (async () => {

@@ -108,11 +108,11 @@ function operatorWrites(db: Database.Database) {
       UPDATE deliveries
          SET status = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL,
              delivered_at = NULL, updated_at = @now
-       WHERE id = @id AND status <> 'in_flight'`),
+       WHERE id = @id AND status <> 'in_flight' AND pruned_at IS NULL`),
     replayDead: db.prepare(`
       UPDATE deliveries
          SET status = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL,
              updated_at = @now
-       WHERE status = 'dead'`),
+       WHERE status = 'dead' AND pruned_at IS NULL`),
   };
 }

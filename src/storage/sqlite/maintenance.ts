@@ -1,0 +1,94 @@
+// Housekeeping of the embedded store (the port and its rules: src/storage/maintenance.ts).
+import type Database from 'better-sqlite3';
+import { ERASED_ADDRESS, PRUNE_BATCH, REMOVED_REQUEST, erasedKey, type PluginUse, type StoreMaintenance } from '../maintenance.ts';
+import { ACTIVE } from '../rows.ts';
+
+const REMOVED = JSON.stringify(REMOVED_REQUEST);
+
+export function sqliteMaintenance(db: Database.Database): StoreMaintenance {
+  const probe = db.prepare('INSERT INTO health_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
+
+  const oldDeliveries = db.prepare(`SELECT id FROM deliveries WHERE status IN ('delivered', 'dead') AND pruned_at IS NULL AND created_at < ? LIMIT ?`);
+  const pruneDeliveries = db.prepare(`UPDATE deliveries SET request = ?, pruned_at = ? WHERE id IN (SELECT value FROM json_each(?))`);
+  const blankAttempts = db.prepare(`UPDATE delivery_attempts SET error = NULL WHERE delivery_id IN (SELECT value FROM json_each(?))`);
+  const pruneEvents = db.prepare(`
+    UPDATE inbox_events SET event = NULL, last_error = NULL, pruned_at = ?
+     WHERE key IN (SELECT key FROM inbox_events WHERE status IN ('processed', 'failed') AND pruned_at IS NULL AND received_at < ? LIMIT ?)`);
+  const deliveriesBatch = db.transaction((before: number, now: number, batch: number) => {
+    const ids = JSON.stringify((oldDeliveries.all(before, batch) as { id: string }[]).map((r) => r.id));
+    const n = pruneDeliveries.run(REMOVED, now, ids).changes;
+    blankAttempts.run(ids);
+    return n;
+  });
+
+  const toPerson = db.prepare('SELECT id, event_id AS eventId, status FROM deliveries WHERE lower(recipient_address) = ?');
+  const eraseDeliveries = db.prepare(`
+    UPDATE deliveries
+       SET status = CASE WHEN ${ACTIVE} THEN 'dead' ELSE status END,
+           last_error = CASE WHEN ${ACTIVE} THEN 'erased on request before it was sent' ELSE last_error END,
+           lease_owner = NULL, lease_until = NULL,
+           recipient_address = ?, request = ?, pruned_at = ?, updated_at = ?
+     WHERE id IN (SELECT value FROM json_each(?))`);
+  const eraseEvents = db.prepare(`
+    UPDATE inbox_events
+       SET status = CASE WHEN status IN ('pending', 'retry') THEN 'failed' ELSE status END,
+           last_error = CASE WHEN status IN ('pending', 'retry') THEN 'erased on request before it was processed' ELSE NULL END,
+           event = NULL, pruned_at = ?, updated_at = ?
+     WHERE event IS NOT NULL AND (key IN (SELECT value FROM json_each(?)) OR instr(lower(event), ?) > 0)`);
+  const eraseLinks = db.prepare('DELETE FROM engage_contacts WHERE email = ?');
+  const erase = db.transaction((email: string, now: number) => {
+    const rows = toPerson.all(email) as { id: string; eventId: string; status: string }[];
+    const ids = JSON.stringify(rows.map((r) => r.id));
+    const cancelled = rows.filter((r) => ['pending', 'retry_scheduled', 'in_flight'].includes(r.status)).length;
+    const deliveries = eraseDeliveries.run(ERASED_ADDRESS, REMOVED, now, now, ids).changes;
+    blankAttempts.run(ids);
+    const events = eraseEvents.run(now, now, JSON.stringify([...new Set(rows.map((r) => r.eventId))]), email).changes;
+    const contactLinks = eraseLinks.run(email).changes;
+    return { deliveries, cancelled, events, contactLinks };
+  });
+
+  const moveDeliveries = db.prepare('UPDATE deliveries SET plugin = @to, lane = @toLane WHERE esp = @esp AND plugin = @from');
+  const addLane = db.prepare('INSERT INTO lanes (lane, esp, plugin) VALUES (@toLane, @esp, @to) ON CONFLICT (lane) DO NOTHING');
+  const dropLane = db.prepare('DELETE FROM lanes WHERE lane = @fromLane');
+  // A customer linked under both names keeps the new name's link.
+  const moveLinks = db.prepare('UPDATE OR IGNORE engage_contacts SET plugin = @to WHERE plugin = @from');
+  const dropLinks = db.prepare('DELETE FROM engage_contacts WHERE plugin = @from');
+  const rename = db.transaction((a: { esp: string; from: string; to: string; fromLane: string; toLane: string }) => {
+    const deliveries = moveDeliveries.run(a).changes;
+    if (deliveries > 0) addLane.run(a);
+    dropLane.run(a);
+    const contactLinks = moveLinks.run(a).changes;
+    dropLinks.run(a);
+    return { deliveries, contactLinks };
+  });
+
+  const inUse = db.prepare(`
+    SELECT esp, plugin, SUM(CASE WHEN status = 'dead' THEN 0 ELSE 1 END) AS active, SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END) AS dead
+      FROM deliveries WHERE status <> 'delivered' GROUP BY esp, plugin ORDER BY esp, plugin`);
+
+  return {
+    async probeWrite(now) {
+      probe.run(now);
+    },
+    async prune({ now, deliveriesBefore, eventsBefore, batch = PRUNE_BATCH }) {
+      let deliveries = 0;
+      let events = 0;
+      if (deliveriesBefore !== null) {
+        for (let n = batch; n === batch; deliveries += n) n = deliveriesBatch.immediate(deliveriesBefore, now, batch);
+      }
+      if (eventsBefore !== null) {
+        for (let n = batch; n === batch; events += n) n = pruneEvents.run(now, eventsBefore, batch).changes;
+      }
+      return { deliveries, events };
+    },
+    async erasePerson(email, now) {
+      return erase.immediate(erasedKey(email), now);
+    },
+    async renamePlugin(a) {
+      return rename.immediate(a);
+    },
+    async pluginsInUse() {
+      return inUse.all() as PluginUse[];
+    },
+  };
+}
