@@ -3,6 +3,8 @@
 // plugins stored rows still name. Adapters: src/storage/sqlite/maintenance.ts,
 // src/storage/postgres/maintenance.ts; the rules are in docs/operations.md.
 //
+import type { DeliveryStatus } from './deliveries.ts';
+
 // Rows are never deleted: a delivery's id and an event's key are the dedupe keys, so a Centra event
 // sent again after its rows were pruned or erased finds them and sends nothing twice.
 
@@ -66,6 +68,15 @@ export interface StoreMaintenance {
   renamePlugin(args: RenameArgs): Promise<{ deliveries: number; contactLinks: number }>;
   /** Plugins named by rows still to be sent or dead (check-config compares them with the config). */
   pluginsInUse(): Promise<PluginUse[]>;
+  /** Rows by status, ESP and plugin: a full scan, so metrics read it at start and every few minutes only, never per scrape. */
+  countsByPlugin(): Promise<PluginCount[]>;
+}
+
+export interface PluginCount {
+  status: DeliveryStatus;
+  esp: string;
+  plugin: string;
+  count: number;
 }
 
 /** The address as the store compares it (contact links store it so; deliveries compare lower()). */

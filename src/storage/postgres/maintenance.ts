@@ -1,5 +1,5 @@
 // Housekeeping of the PostgreSQL store (the port and its rules: src/storage/maintenance.ts).
-import { ERASED_ADDRESS, PRUNE_BATCH, REMOVED_REQUEST, erasedKey, type PluginUse, type StoreMaintenance } from '../maintenance.ts';
+import { ERASED_ADDRESS, PRUNE_BATCH, REMOVED_REQUEST, erasedKey, type PluginCount, type PluginUse, type StoreMaintenance } from '../maintenance.ts';
 import { ACTIVE } from '../rows.ts';
 import type { PostgresHandle } from './connect.ts';
 
@@ -24,6 +24,10 @@ export function postgresMaintenance(handle: PostgresHandle): StoreMaintenance {
   }
 
   return {
+    async countsByPlugin() {
+      const sql = 'SELECT status, esp, plugin, COUNT(*)::int AS count FROM deliveries GROUP BY status, esp, plugin ORDER BY status COLLATE "C", esp COLLATE "C", plugin COLLATE "C"';
+      return (await query<PluginCount>(sql)).rows;
+    },
     async probeWrite(now) {
       await query('INSERT INTO health_probe (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = excluded.at', [now]);
     },

@@ -1,6 +1,6 @@
 // Housekeeping of the embedded store (the port and its rules: src/storage/maintenance.ts).
 import type Database from 'better-sqlite3';
-import { ERASED_ADDRESS, PRUNE_BATCH, REMOVED_REQUEST, erasedKey, type PluginUse, type StoreMaintenance } from '../maintenance.ts';
+import { ERASED_ADDRESS, PRUNE_BATCH, REMOVED_REQUEST, erasedKey, type PluginCount, type PluginUse, type StoreMaintenance } from '../maintenance.ts';
 import { ACTIVE } from '../rows.ts';
 
 const REMOVED = JSON.stringify(REMOVED_REQUEST);
@@ -66,7 +66,12 @@ export function sqliteMaintenance(db: Database.Database): StoreMaintenance {
     SELECT esp, plugin, SUM(CASE WHEN status = 'dead' THEN 0 ELSE 1 END) AS active, SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END) AS dead
       FROM deliveries WHERE status <> 'delivered' GROUP BY esp, plugin ORDER BY esp, plugin`);
 
+  const byPlugin = db.prepare('SELECT status, esp, plugin, COUNT(*) AS count FROM deliveries GROUP BY status, esp, plugin ORDER BY status, esp, plugin');
+
   return {
+    async countsByPlugin() {
+      return byPlugin.all() as PluginCount[];
+    },
     async probeWrite(now) {
       probe.run(now);
     },
