@@ -43,7 +43,7 @@ export interface BridgeOptions {
 }
 
 function pluginByName(config: Config, esp: string, name: string): PluginConfig {
-  for (const s of config.stores) for (const p of s.plugins) if (p.name === name && p.esp === esp) return p;
+  for (const s of config.stores) for (const p of s.plugins) if (p.esp === esp && (p.name === name || p.renamedFrom.includes(name))) return p;
   throw new Error(`no ${esp} plugin named "${name}" in the config (a stored delivery names it)`);
 }
 

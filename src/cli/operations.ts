@@ -5,6 +5,7 @@ import { createLogger, LOG_LEVELS } from '../log.ts';
 import { startupProblems } from '../app/preflight.ts';
 import { InputError } from '../config/errors.ts';
 import { oneOf } from './flags.ts';
+import { startRetention } from '../app/retention.ts';
 
 export async function workerCommand(opts: { config: string; untilIdle?: boolean; logLevel?: string }): Promise<void> {
   const level = oneOf(opts.logLevel, LOG_LEVELS, '--log-level');
@@ -19,6 +20,7 @@ export async function workerCommand(opts: { config: string; untilIdle?: boolean;
     return;
   }
   bridge.worker.start();
+  const retention = startRetention(bridge.storage.maintenance, config.storage.retention, logger.child({ component: 'retention' }));
   logger.info({ store: bridge.storage.describe(), workerId: bridge.worker.workerId }, 'worker started');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -26,6 +28,7 @@ export async function workerCommand(opts: { config: string; untilIdle?: boolean;
     process.once('SIGINT', stop);
   });
   logger.info('stopping: finishing sends in flight');
+  await retention.stop();
   await bridge.close();
 }
 

@@ -93,5 +93,17 @@ export const configSchema = z
         plugins.set(p.name, s.id);
       });
     });
+    // An old name is an alias for exactly one plugin, and no longer any plugin's own name.
+    const aliases = new Map<string, string>();
+    config.stores.forEach((s, i) =>
+      s.plugins.forEach((p, j) =>
+        p.renamedFrom.forEach((old, k) => {
+          const path = ['stores', i, 'plugins', j, 'renamedFrom', k];
+          if (plugins.has(old)) ctx.addIssue({ code: 'custom', path, message: `"${old}" is still a plugin's name; renamedFrom names a plugin's former name` });
+          else if (aliases.has(old) && aliases.get(old) !== p.name) ctx.addIssue({ code: 'custom', path, message: `"${old}" is also in plugin "${aliases.get(old)}"'s renamedFrom` });
+          aliases.set(old, p.name);
+        }),
+      ),
+    );
   });
 export type Config = z.infer<typeof configSchema>;

@@ -5,6 +5,11 @@ import { emailTogglesSchema, restrictionsSchema } from '../routing/restrictions.
 
 export const commonPluginFields = {
   name: z.string().min(1),
+  /**
+   * The names this plugin had before (docs/operations.md, "Renaming a plugin"): deliveries stored
+   * under an old name are sent with this plugin's settings instead of being stranded.
+   */
+  renamedFrom: z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v])).default([]),
   apiKey: secretRefSchema,
   /** The ESP's API base URL (the sandbox emulators in tests and the demo). */
   baseUrl: z.string().url().optional(),
