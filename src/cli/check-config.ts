@@ -61,8 +61,7 @@ export async function checkConfigCommand(file: string, opts: { store?: string } 
   if (findings.missingSecrets.length) {
     const byEnv = new Map<string, string[]>();
     for (const s of findings.missingSecrets) byEnv.set(s.env, [...(byEnv.get(s.env) ?? []), s.path]);
-    const listed = [...byEnv].map(([env, paths]) => `${env} (${paths.join(', ')})`).join(', ');
-    secretErrors.push(`not set in this environment: ${listed}; serve and worker refuse to start without them`);
+    for (const [env, paths] of byEnv) secretErrors.push(`not set in this environment: ${env} (${paths.join(', ')})`);
   }
   const stored = await storeFindings(config, file, opts.store);
   out.push(stored.line);

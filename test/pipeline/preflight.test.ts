@@ -66,7 +66,7 @@ test('serve refuses to start on them, with every problem listed', async () => {
   });
 });
 
-test('check-config exits 1 and prints each error; config/example.yaml is valid', () => {
+test('check-config exits 1 and prints each error, an unset secret included; config/example.yaml is valid with its secrets set', () => {
   const file = path.join(dir, 'nosmtp.yaml');
   writeFileSync(file, stringify(raw()));
   const r = cli(file);
@@ -74,9 +74,14 @@ test('check-config exits 1 and prints each error; config/example.yaml is valid',
   assert.match(r.stdout, /nosmtp\.yaml: 1 error\(s\); serve and worker refuse to start/);
   assert.match(r.stdout, /^error: store 1 "Showroom": refund to the buyer/m);
   assert.match(r.stdout, /^smtp: none \(no fallback emails can be sent\)$/m);
-  const example = cli('config/example.yaml', { KLAVIYO_API_KEY: '', SMTP_PASSWORD: '' });
+  // Every secret the example names, set: valid. Two unset: an error each, naming where the config uses it.
+  const secrets = { RULE_API_KEY: 'r', KLAVIYO_API_KEY: 'k', VOYADO_API_KEY: 'v', SMTP_PASSWORD: 'p', CENTRA_WEBHOOK_SECRET: 'w', ADMIN_TOKEN: 'a', CENTRA_API_TOKEN: 'c' };
+  const example = cli('config/example.yaml', secrets);
   assert.equal(example.status, 0, example.stdout);
   assert.match(example.stdout, /^config\/example\.yaml: valid$/m);
-  assert.match(example.stdout, /KLAVIYO_API_KEY \(stores\[0\]\.plugins\[1\]\.apiKey, stores\[1\]\.plugins\[1\]\.apiKey\)/);
-  assert.match(example.stdout, /SMTP_PASSWORD \(smtp\.auth\.pass\)/);
+  const unset = cli('config/example.yaml', { ...secrets, KLAVIYO_API_KEY: '', SMTP_PASSWORD: '' });
+  assert.equal(unset.status, 1, unset.stdout);
+  assert.match(unset.stdout, /^config\/example\.yaml: 2 error\(s\)/m);
+  assert.match(unset.stdout, /^error: not set in this environment: KLAVIYO_API_KEY \(stores\[0\]\.plugins\[1\]\.apiKey, stores\[1\]\.plugins\[1\]\.apiKey\)$/m);
+  assert.match(unset.stdout, /^error: not set in this environment: SMTP_PASSWORD \(smtp\.auth\.pass\)$/m);
 });
