@@ -30,6 +30,8 @@ function fallbackFindings(config: Config): string[] {
   if (config.smtp) return [];
   const out: string[] = [];
   for (const store of config.stores) {
+    // A store in shadow mode sends nothing: its fallback deliveries are stored, never sent.
+    if (store.mode === 'shadow') continue;
     const routes = fallbackRoutes(store);
     if (!routes.length) continue;
     const shown = routes.slice(0, 4).map((r) => `${r.emailType} to the ${r.recipient.replace('_', ' ')} ${r.when}`);

@@ -46,6 +46,12 @@ export const storeSchema = z
     plugins: z.array(pluginSchema).default([]),
     /** The bridge's own emails when no plugin takes one. */
     fallback: FALLBACK.settingsSchema,
+    /**
+     * shadow: every delivery of the store (the fallback's too) is planned and stored, status
+     * `shadow`, and never sent: the dry run before switching Centra's own emails off
+     * (docs/moving-off-centra-emails.md). A plugin's own `mode` does it for that plugin only.
+     */
+    mode: z.enum(['live', 'shadow']).default('live'),
   })
   .strict()
   .superRefine((store, ctx) => {

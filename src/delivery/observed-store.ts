@@ -11,8 +11,8 @@ export interface RowRef {
 }
 
 export type DeliveryEvent =
-  /** Rows stored as pending (all of them new: no duplicate in the batch). */
-  | { type: 'stored'; rows: RowRef[] }
+  /** Rows stored, pending or shadow (all of them new: no duplicate in the batch). */
+  | { type: 'stored'; rows: (RowRef & { status: DeliveryStatus })[] }
   /** A row leased by this process: `from` is the status it had (pending for a first attempt, else retry_scheduled). */
   | { type: 'claimed'; row: RowRef; from: DeliveryStatus }
   /** An attempt recorded; `moved` says whether the row changed state (false: the lease was lost meanwhile). */
@@ -38,7 +38,7 @@ export function observeDeliveryStore<S extends DeliveryStore>(store: S, observer
     ...store,
     async insertDeliveries(rows) {
       const r = await store.insertDeliveries(rows);
-      if (r.duplicates === 0) tell({ type: 'stored', rows: rows.map(({ esp, plugin, lane }) => ({ esp, plugin, lane })) });
+      if (r.duplicates === 0) tell({ type: 'stored', rows: rows.map(({ esp, plugin, lane, shadow }) => ({ esp, plugin, lane, status: shadow ? 'shadow' : 'pending' })) });
       else if (r.inserted > 0) tell({ type: 'changed' });
       return r;
     },

@@ -66,6 +66,7 @@ export function createOutbox(store: DeliveryStore, options: OutboxOptions = {}):
           createdAt: now,
           orderNumber: subject?.orderNumber ?? null,
           object: subject?.object ?? null,
+          ...(d.shadow ? { shadow: true } : {}),
         };
       });
       const result = await store.insertDeliveries(rows);
@@ -108,6 +109,7 @@ export type { DeliveryFilter, StateCount, StoredDelivery, EmailType };
 export async function replayDelivery(outbox: Pick<Outbox, 'replay' | 'getDelivery'>, id: string): Promise<{ id: string; status: 'pending' }> {
   if (await outbox.replay(id)) return { id, status: 'pending' };
   const d = await outbox.getDelivery(id);
+  if (d?.status === 'shadow') throw new ConflictError(`delivery ${id} was planned in shadow mode and is never sent; switch the plugin to mode: live for new events`);
   if (d?.prunedAt) throw new ConflictError(`delivery ${id} cannot be sent again: its request was removed (retention or an erase) on ${new Date(d.prunedAt).toISOString()}`);
   if (d) throw new ConflictError(`delivery ${id} is in flight; try again when it has finished`);
   throw new NotFoundError(`no delivery ${id}`);

@@ -19,6 +19,8 @@ export const commonPluginFields = {
   emails: emailTogglesSchema,
   /** Which product image size to send (a size name of the product media). */
   imageSize: z.string().default('standard'),
+  /** shadow: this plugin's deliveries are planned and stored (status `shadow`) but never sent (docs/moving-off-centra-emails.md). */
+  mode: z.enum(['live', 'shadow']).default('live'),
 };
 
 const pluginSettingsSchema = z.object({ esp: z.string(), ...commonPluginFields });

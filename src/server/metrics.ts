@@ -175,7 +175,7 @@ export function createMetrics(opts: { now?: () => number } = {}): ServiceMetrics
     observeDelivery(e) {
       switch (e.type) {
         case 'stored':
-          for (const r of e.rows) bump('pending', r, 1);
+          for (const r of e.rows) bump(r.status, r, 1);
           return;
         case 'claimed':
           bump(e.from, e.row, -1);

@@ -5,7 +5,8 @@
 import type { Recipient } from '../emails/catalog.ts';
 import type { DeliveryKind, OutgoingRequest } from '../delivery/types.ts';
 
-export const DELIVERY_STATUSES = ['pending', 'in_flight', 'delivered', 'retry_scheduled', 'dead'] as const;
+/** `shadow`: planned for a plugin or store in shadow mode, stored and never sent (docs/moving-off-centra-emails.md). */
+export const DELIVERY_STATUSES = ['pending', 'in_flight', 'delivered', 'retry_scheduled', 'dead', 'shadow'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** States a worker may claim (in_flight only once its lease has run out). */
@@ -27,6 +28,8 @@ export interface NewDelivery {
   orderNumber?: string | null;
   /** The object its event came from, e.g. "invoice-7" (null before 2026-12). */
   object?: string | null;
+  /** Stored as `shadow` (never sent) instead of `pending`. */
+  shadow?: boolean;
 }
 
 /** A stored delivery row. Times are epoch milliseconds. */
@@ -136,7 +139,7 @@ export interface DeliveryStore {
   countDeliveries(filter: DeliveryFilter): Promise<number>;
   getDelivery(id: string): Promise<StoredDelivery | null>;
   listAttempts(id: string): Promise<AttemptRecord[]>;
-  /** dead (or any non-in_flight state) → pending, attempts reset; history kept. Never a pruned row (its request is gone). */
+  /** dead (or any state but in_flight and shadow) → pending, attempts reset; history kept. Never a pruned row (its request is gone). */
   replay(id: string, now: number): Promise<boolean>;
   replayAllDead(now: number): Promise<number>;
   countsByStateAndEsp(): Promise<StateCount[]>;

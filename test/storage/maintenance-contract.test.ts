@@ -86,6 +86,25 @@ for (const [engine, open] of Object.entries(engines)) {
       }
     });
 
+    test('a shadow delivery is stored as shadow: never claimed, not work, not replayed, pruned like a finished one, not "in use"', async () => {
+      const { storage, cleanup } = await open();
+      try {
+        const now = Date.now();
+        await outboxAt(storage, now - 40 * DAY).enqueue([planned('sh', 'klaviyo', 'main', { shadow: true }), planned('live')], 'ev');
+        assert.equal((await storage.deliveries.getDelivery('sh'))?.status, 'shadow');
+        assert.equal((await storage.deliveries.getDelivery('live'))?.status, 'pending');
+        assert.equal(await storage.deliveries.queueDepth(), 1);
+        const claimed = await storage.deliveries.claimDue({ lane: 'klaviyo:main', owner: 'w', now: now + 1000, leaseMs: 1000, limit: 10 });
+        assert.deepEqual(claimed.map((r) => r.id), ['live']);
+        assert.equal(await storage.deliveries.replay('sh', now), false);
+        assert.deepEqual(await storage.maintenance.pluginsInUse(), [{ esp: 'klaviyo', plugin: 'main', active: 1, dead: 0 }], 'the in-flight one only');
+        assert.deepEqual(await storage.maintenance.prune({ now, deliveriesBefore: now - 30 * DAY, eventsBefore: null }), { deliveries: 1, events: 0 });
+        assert.equal((await storage.maintenance.countsByPlugin()).find((c) => c.status === 'shadow')?.count, 1);
+      } finally {
+        await cleanup();
+      }
+    });
+
     test('the readiness probe writes one row, again and again', async () => {
       const { storage, cleanup } = await open();
       try {

@@ -14,7 +14,7 @@ export function postgresMaintenance(handle: PostgresHandle): StoreMaintenance {
     return handle.transaction(async (c) => {
       const { rows } = await c.query<{ id: string }>(
         `UPDATE deliveries SET request = $1, pruned_at = $2
-          WHERE id IN (SELECT id FROM deliveries WHERE status IN ('delivered', 'dead') AND pruned_at IS NULL AND created_at < $3 LIMIT $4 FOR UPDATE SKIP LOCKED)
+          WHERE id IN (SELECT id FROM deliveries WHERE status IN ('delivered', 'dead', 'shadow') AND pruned_at IS NULL AND created_at < $3 LIMIT $4 FOR UPDATE SKIP LOCKED)
         RETURNING id`,
         [REMOVED, now, before, batch],
       );
@@ -97,7 +97,7 @@ export function postgresMaintenance(handle: PostgresHandle): StoreMaintenance {
     async pluginsInUse() {
       const { rows } = await query<PluginUse>(
         `SELECT esp, plugin, COUNT(*) FILTER (WHERE status <> 'dead')::int AS active, COUNT(*) FILTER (WHERE status = 'dead')::int AS dead
-           FROM deliveries WHERE status <> 'delivered' GROUP BY esp, plugin ORDER BY esp COLLATE "C", plugin COLLATE "C"`,
+           FROM deliveries WHERE status NOT IN ('delivered', 'shadow') GROUP BY esp, plugin ORDER BY esp COLLATE "C", plugin COLLATE "C"`,
       );
       return rows;
     },

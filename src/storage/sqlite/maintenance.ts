@@ -8,7 +8,7 @@ const REMOVED = JSON.stringify(REMOVED_REQUEST);
 export function sqliteMaintenance(db: Database.Database): StoreMaintenance {
   const probe = db.prepare('INSERT INTO health_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
 
-  const oldDeliveries = db.prepare(`SELECT id FROM deliveries WHERE status IN ('delivered', 'dead') AND pruned_at IS NULL AND created_at < ? LIMIT ?`);
+  const oldDeliveries = db.prepare(`SELECT id FROM deliveries WHERE status IN ('delivered', 'dead', 'shadow') AND pruned_at IS NULL AND created_at < ? LIMIT ?`);
   const pruneDeliveries = db.prepare(`UPDATE deliveries SET request = ?, pruned_at = ? WHERE id IN (SELECT value FROM json_each(?))`);
   const blankAttempts = db.prepare(`UPDATE delivery_attempts SET error = NULL WHERE delivery_id IN (SELECT value FROM json_each(?))`);
   const pruneEvents = db.prepare(`
@@ -64,7 +64,7 @@ export function sqliteMaintenance(db: Database.Database): StoreMaintenance {
 
   const inUse = db.prepare(`
     SELECT esp, plugin, SUM(CASE WHEN status = 'dead' THEN 0 ELSE 1 END) AS active, SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END) AS dead
-      FROM deliveries WHERE status <> 'delivered' GROUP BY esp, plugin ORDER BY esp, plugin`);
+      FROM deliveries WHERE status NOT IN ('delivered', 'shadow') GROUP BY esp, plugin ORDER BY esp, plugin`);
 
   const byPlugin = db.prepare('SELECT status, esp, plugin, COUNT(*) AS count FROM deliveries GROUP BY status, esp, plugin ORDER BY status, esp, plugin');
 
