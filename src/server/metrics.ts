@@ -49,18 +49,9 @@ export function createMetrics(opts: { now?: () => number } = {}): ServiceMetrics
   let dirtySince: number | null = null;
   let lastCount = 0;
 
-  const eventsReceived = new Counter({
-    name: 'esp_bridge_events_received_total',
-    help: 'Centra events received, by type and source (webhook, events, direct); ignored types included',
-    labelNames: ['type', 'source'] as const,
-    registers: [registry],
-  });
-  const inboxOutcomes = new Counter({
-    name: 'esp_bridge_inbox_outcomes_total',
-    help: 'Inbox events handled by the processor, by the status they moved to (processed, failed, retry)',
-    labelNames: ['status'] as const,
-    registers: [registry],
-  });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers: [registry] });
+  const eventsReceived = counter('esp_bridge_events_received_total', 'Centra events received, by type and source (webhook, events, direct); ignored types included', ['type', 'source']);
+  const inboxOutcomes = counter('esp_bridge_inbox_outcomes_total', 'Inbox events handled by the processor, by the status they moved to (processed, failed, retry)', ['status']);
   const attemptDuration = new Histogram({
     name: 'esp_bridge_delivery_attempt_duration_seconds',
     help: 'Duration of one delivery attempt, by ESP, plugin and outcome (delivered, transient, permanent, ambiguous, timeout, lease_lost); its _count counts attempts',
@@ -68,24 +59,9 @@ export function createMetrics(opts: { now?: () => number } = {}): ServiceMetrics
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
-  const deadLetters = new Counter({
-    name: 'esp_bridge_dead_letters_total',
-    help: 'Deliveries that became dead letters (given up: a permanent answer, or retries exhausted), by ESP and plugin',
-    labelNames: ['esp', 'plugin'] as const,
-    registers: [registry],
-  });
-  const rateLimited = new Counter({
-    name: 'esp_bridge_rate_limited_total',
-    help: 'Attempts an ESP answered 429 Too Many Requests, by ESP and plugin',
-    labelNames: ['esp', 'plugin'] as const,
-    registers: [registry],
-  });
-  const rejections = new Counter({
-    name: 'esp_bridge_webhook_rejections_total',
-    help: 'Centra webhook calls refused (bad_signature, bad_content_type, bad_body) and invalid events of accepted calls (invalid_event)',
-    labelNames: ['reason'] as const,
-    registers: [registry],
-  });
+  const deadLetters = counter('esp_bridge_dead_letters_total', 'Deliveries that became dead letters (given up: a permanent answer, or retries exhausted), by ESP and plugin', ['esp', 'plugin']);
+  const rateLimited = counter('esp_bridge_rate_limited_total', 'Attempts an ESP answered 429 Too Many Requests, by ESP and plugin', ['esp', 'plugin']);
+  const rejections = counter('esp_bridge_webhook_rejections_total', 'Centra webhook calls refused (bad_signature, bad_content_type, bad_body) and invalid events of accepted calls (invalid_event)', ['reason']);
   for (const reason of ['bad_signature', 'bad_content_type', 'bad_body', 'invalid_event'] as const) rejections.inc({ reason }, 0);
 
   // Stored deliveries by status, esp and plugin, kept from the store's events between counts.
