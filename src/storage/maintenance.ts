@@ -81,3 +81,18 @@ export interface PluginCount {
 
 /** The address as the store compares it (contact links store it so; deliveries compare lower()). */
 export const erasedKey = (email: string): string => email.trim().toLowerCase();
+
+/**
+ * Runs prune batches along the primary key, each from where the last stopped (so each row is
+ * looked at once, however many are pruned already), until one comes back short; returns how many
+ * rows they took. `run(after)` prunes up to `batch` rows with a key above `after`, in key order.
+ */
+export async function inBatches(batch: number, run: (after: string) => Promise<string[]>): Promise<number> {
+  let total = 0;
+  for (let after = ''; ; ) {
+    const keys = await run(after);
+    total += keys.length;
+    if (keys.length < batch) return total;
+    after = keys[keys.length - 1]!;
+  }
+}

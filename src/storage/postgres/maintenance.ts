@@ -1,5 +1,5 @@
 // Housekeeping of the PostgreSQL store (the port and its rules: src/storage/maintenance.ts).
-import { ERASED_ADDRESS, PRUNE_BATCH, REMOVED_REQUEST, erasedKey, type PluginCount, type PluginUse, type StoreMaintenance } from '../maintenance.ts';
+import { ERASED_ADDRESS, PRUNE_BATCH, inBatches, REMOVED_REQUEST, erasedKey, type PluginCount, type PluginUse, type StoreMaintenance } from '../maintenance.ts';
 import { ACTIVE } from '../rows.ts';
 import type { PostgresHandle } from './connect.ts';
 
@@ -8,19 +8,35 @@ const REMOVED = JSON.stringify(REMOVED_REQUEST);
 export function postgresMaintenance(handle: PostgresHandle): StoreMaintenance {
   const { query } = handle;
 
-  /** One batch of finished deliveries: request replaced, attempts' errors removed; SKIP LOCKED so two processes pruning at once do not wait on each other. */
-  async function pruneDeliveryBatch(before: number, now: number, batch: number): Promise<number> {
+  // Batches walk the primary key's index, in its own order, from where the last stopped (the last
+  // key of a batch is its greatest in that order); SKIP LOCKED so that two processes pruning at
+  // once do not wait on each other.
+  /** One batch of finished deliveries: request replaced, attempts' errors removed; their ids in key order. */
+  async function pruneDeliveryBatch(after: string, before: number, now: number, batch: number): Promise<string[]> {
     await handle.ready;
     return handle.transaction(async (c) => {
       const { rows } = await c.query<{ id: string }>(
-        `UPDATE deliveries SET request = $1, pruned_at = $2
-          WHERE id IN (SELECT id FROM deliveries WHERE status IN ('delivered', 'dead', 'shadow') AND pruned_at IS NULL AND created_at < $3 LIMIT $4 FOR UPDATE SKIP LOCKED)
-        RETURNING id`,
-        [REMOVED, now, before, batch],
+        `WITH batch AS (SELECT id FROM deliveries WHERE id > $5 AND status IN ('delivered', 'dead', 'shadow') AND pruned_at IS NULL AND created_at < $3
+                        ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED),
+              done AS (UPDATE deliveries d SET request = $1, pruned_at = $2 FROM batch WHERE d.id = batch.id RETURNING d.id)
+         SELECT id FROM done ORDER BY id`,
+        [REMOVED, now, before, batch, after],
       );
-      if (rows.length) await c.query('UPDATE delivery_attempts SET error = NULL WHERE delivery_id = ANY($1::text[])', [rows.map((r) => r.id)]);
-      return rows.length;
+      const ids = rows.map((r) => r.id);
+      if (ids.length) await c.query('UPDATE delivery_attempts SET error = NULL WHERE delivery_id = ANY($1::text[])', [ids]);
+      return ids;
     });
+  }
+
+  async function pruneEventBatch(after: string, before: number, now: number, batch: number): Promise<string[]> {
+    const { rows } = await query<{ key: string }>(
+      `WITH batch AS (SELECT key FROM inbox_events WHERE key > $4 AND status IN ('processed', 'failed') AND pruned_at IS NULL AND received_at < $2
+                      ORDER BY key LIMIT $3 FOR UPDATE SKIP LOCKED),
+            done AS (UPDATE inbox_events e SET event = NULL, last_error = NULL, pruned_at = $1 FROM batch WHERE e.key = batch.key RETURNING e.key)
+       SELECT key FROM done ORDER BY key`,
+      [now, before, batch, after],
+    );
+    return rows.map((r) => r.key);
   }
 
   return {
@@ -32,21 +48,8 @@ export function postgresMaintenance(handle: PostgresHandle): StoreMaintenance {
       await query('INSERT INTO health_probe (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = excluded.at', [now]);
     },
     async prune({ now, deliveriesBefore, eventsBefore, batch = PRUNE_BATCH }) {
-      let deliveries = 0;
-      let events = 0;
-      if (deliveriesBefore !== null) {
-        for (let n = batch; n === batch; deliveries += n) n = await pruneDeliveryBatch(deliveriesBefore, now, batch);
-      }
-      if (eventsBefore !== null) {
-        for (let n = batch; n === batch; events += n) {
-          const res = await query(
-            `UPDATE inbox_events SET event = NULL, last_error = NULL, pruned_at = $1
-              WHERE key IN (SELECT key FROM inbox_events WHERE status IN ('processed', 'failed') AND pruned_at IS NULL AND received_at < $2 LIMIT $3 FOR UPDATE SKIP LOCKED)`,
-            [now, eventsBefore, batch],
-          );
-          n = res.rowCount ?? 0;
-        }
-      }
+      const deliveries = deliveriesBefore === null ? 0 : await inBatches(batch, (after) => pruneDeliveryBatch(after, deliveriesBefore, now, batch));
+      const events = eventsBefore === null ? 0 : await inBatches(batch, (after) => pruneEventBatch(after, eventsBefore, now, batch));
       return { deliveries, events };
     },
     async erasePerson(email, now) {

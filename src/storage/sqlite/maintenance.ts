@@ -1,6 +1,6 @@
 // Housekeeping of the embedded store (the port and its rules: src/storage/maintenance.ts).
 import type Database from 'better-sqlite3';
-import { ERASED_ADDRESS, PRUNE_BATCH, REMOVED_REQUEST, erasedKey, type PluginCount, type PluginUse, type StoreMaintenance } from '../maintenance.ts';
+import { ERASED_ADDRESS, PRUNE_BATCH, inBatches, REMOVED_REQUEST, erasedKey, type PluginCount, type PluginUse, type StoreMaintenance } from '../maintenance.ts';
 import { ACTIVE } from '../rows.ts';
 
 const REMOVED = JSON.stringify(REMOVED_REQUEST);
@@ -8,18 +8,26 @@ const REMOVED = JSON.stringify(REMOVED_REQUEST);
 export function sqliteMaintenance(db: Database.Database): StoreMaintenance {
   const probe = db.prepare('INSERT INTO health_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
 
-  const oldDeliveries = db.prepare(`SELECT id FROM deliveries WHERE status IN ('delivered', 'dead', 'shadow') AND pruned_at IS NULL AND created_at < ? LIMIT ?`);
+  // Batches walk the primary key from where the last one stopped: each row is looked at once, however many are pruned already.
+  // (`+status`: not by the status index, which would sort every finished row again for each batch.)
+  const oldDeliveries = db.prepare(`SELECT id FROM deliveries WHERE id > ? AND +status IN ('delivered', 'dead', 'shadow') AND pruned_at IS NULL AND created_at < ? ORDER BY id LIMIT ?`);
   const pruneDeliveries = db.prepare(`UPDATE deliveries SET request = ?, pruned_at = ? WHERE id IN (SELECT value FROM json_each(?))`);
   const blankAttempts = db.prepare(`UPDATE delivery_attempts SET error = NULL WHERE delivery_id IN (SELECT value FROM json_each(?))`);
-  const pruneEvents = db.prepare(`
-    UPDATE inbox_events SET event = NULL, last_error = NULL, pruned_at = ?
-     WHERE key IN (SELECT key FROM inbox_events WHERE status IN ('processed', 'failed') AND pruned_at IS NULL AND received_at < ? LIMIT ?)`);
-  const deliveriesBatch = db.transaction((before: number, now: number, batch: number) => {
-    const ids = JSON.stringify((oldDeliveries.all(before, batch) as { id: string }[]).map((r) => r.id));
-    const n = pruneDeliveries.run(REMOVED, now, ids).changes;
-    blankAttempts.run(ids);
-    return n;
+  const oldEvents = db.prepare(`SELECT key FROM inbox_events WHERE key > ? AND +status IN ('processed', 'failed') AND pruned_at IS NULL AND received_at < ? ORDER BY key LIMIT ?`);
+  const pruneEvents = db.prepare(`UPDATE inbox_events SET event = NULL, last_error = NULL, pruned_at = ? WHERE key IN (SELECT value FROM json_each(?))`);
+  const deliveriesBatch = db.transaction((after: string, before: number, now: number, batch: number) => {
+    const ids = (oldDeliveries.all(after, before, batch) as { id: string }[]).map((r) => r.id);
+    const list = JSON.stringify(ids);
+    pruneDeliveries.run(REMOVED, now, list);
+    blankAttempts.run(list);
+    return ids;
   });
+  const eventsBatch = db.transaction((after: string, before: number, now: number, batch: number) => {
+    const keys = (oldEvents.all(after, before, batch) as { key: string }[]).map((r) => r.key);
+    pruneEvents.run(now, JSON.stringify(keys));
+    return keys;
+  });
+
 
   const toPerson = db.prepare('SELECT id, event_id AS eventId, status FROM deliveries WHERE lower(recipient_address) = ?');
   const eraseDeliveries = db.prepare(`
@@ -76,14 +84,8 @@ export function sqliteMaintenance(db: Database.Database): StoreMaintenance {
       probe.run(now);
     },
     async prune({ now, deliveriesBefore, eventsBefore, batch = PRUNE_BATCH }) {
-      let deliveries = 0;
-      let events = 0;
-      if (deliveriesBefore !== null) {
-        for (let n = batch; n === batch; deliveries += n) n = deliveriesBatch.immediate(deliveriesBefore, now, batch);
-      }
-      if (eventsBefore !== null) {
-        for (let n = batch; n === batch; events += n) n = pruneEvents.run(now, eventsBefore, batch).changes;
-      }
+      const deliveries = deliveriesBefore === null ? 0 : await inBatches(batch, async (after) => deliveriesBatch.immediate(after, deliveriesBefore, now, batch));
+      const events = eventsBefore === null ? 0 : await inBatches(batch, async (after) => eventsBatch.immediate(after, eventsBefore, now, batch));
       return { deliveries, events };
     },
     async erasePerson(email, now) {
