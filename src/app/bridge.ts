@@ -9,6 +9,7 @@ import { createWorker, type Worker, type WorkerLogger } from '../delivery/worker
 import { redactRequest } from '../delivery/redact.ts';
 import { ESP_MODULES, FALLBACK, deliveryDefaults, secretPathsOf } from '../esp/modules.ts';
 import type { ContactLinks } from '../storage/contacts.ts';
+import type { DeliveryStore } from '../storage/deliveries.ts';
 import { planEvent } from '../pipeline/plan.ts';
 import { eventKeyOf } from '../ingest/event-key.ts';
 import type { EventSink, SubmitResult } from '../ingest/ports.ts';
@@ -38,8 +39,8 @@ export interface BridgeOptions {
   sqlitePath?: string;
   /** Where secrets named by the config are read (default process.env). */
   env?: NodeJS.ProcessEnv;
-  /** Wraps each transport handed to the worker (e.g. to time attempts for metrics). */
-  wrapTransport?: (transport: Transport) => Transport;
+  /** Wraps the delivery store the outbox and the worker use (metrics and readiness observe it: src/delivery/observed-store.ts). */
+  wrapDeliveries?: (store: DeliveryStore) => DeliveryStore;
 }
 
 function pluginByName(config: Config, esp: string, name: string): PluginConfig {
@@ -65,14 +66,14 @@ export function createTransports(config: Config, extras: { contacts?: ContactLin
 
 export function openBridge(config: Config, options: BridgeOptions = {}): Bridge {
   const storage = options.storage ?? openStorage(config.storage, { sqlitePath: options.sqlitePath, env: options.env });
-  const store = storage.deliveries;
+  const store = options.wrapDeliveries ? options.wrapDeliveries(storage.deliveries) : storage.deliveries;
   const outbox = createOutbox(store, { redact: (d) => redactRequest(d.request, secretPathsOf(d.esp)) });
   const d = config.delivery;
   const espDefaults = deliveryDefaults();
   const transports = createTransports(config, { contacts: storage.contacts });
   const worker = createWorker({
     store,
-    transports: options.wrapTransport ? transports.map(options.wrapTransport) : transports,
+    transports,
     policy: { ...d.retry, esps: { ...espDefaults.retry, ...d.retry.esps } },
     limits: d.limits,
     espLimits: espDefaults.limits,

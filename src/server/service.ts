@@ -77,11 +77,15 @@ export async function startService(config: Config, opts: StartServiceOptions = {
   const storage = openStorage(config.storage, { sqlitePath: opts.sqlitePath, env: opts.env });
   // The worker's store tells metrics and readiness what it does (no table scan per scrape or probe).
   const lanes = createLaneWatch({ windowMs: () => settings.readiness.deadLettersWindowMin * 60_000 });
-  const deliveries = observeDeliveryStore(storage.deliveries, (e) => {
-    metrics.observeDelivery(e);
-    lanes.observe(e);
+  const bridge = openBridge(config, {
+    logger: logger.child({ component: 'worker' }),
+    storage,
+    wrapDeliveries: (store) =>
+      observeDeliveryStore(store, (e) => {
+        metrics.observeDelivery(e);
+        lanes.observe(e);
+      }),
   });
-  const bridge = openBridge(config, { logger: logger.child({ component: 'worker' }), storage: { ...storage, deliveries } });
   const inbox = storage.inbox;
   const centraWatch = createCentraWatch();
   const centra = createCentraClient({ url: settings.centra.url, token: settings.centra.token, timeoutMs: settings.centra.timeoutMs, fetchImpl: opts.fetchImpl });
