@@ -127,7 +127,14 @@ export function createMetrics(opts: { now?: () => number } = {}): ServiceMetrics
     },
   });
 
-  async function recount(): Promise<void> {
+  // One count at a time: the gauges of one scrape are collected together and would each start one.
+  let counting: Promise<void> | null = null;
+  function recount(): Promise<void> {
+    counting ??= countNow().finally(() => (counting = null));
+    return counting;
+  }
+
+  async function countNow(): Promise<void> {
     if (!sources) return;
     const started = now();
     const [deliveries, inbox] = await Promise.all([sources.countDeliveries(), sources.inbox.counts()]);
@@ -141,7 +148,8 @@ export function createMetrics(opts: { now?: () => number } = {}): ServiceMetrics
   }
 
   async function recountIfDirty(): Promise<void> {
-    if (dirtySince !== null && now() - lastCount >= RECOUNT_AFTER_CHANGE_MS) await recount();
+    if (counting) await counting;
+    else if (dirtySince !== null && now() - lastCount >= RECOUNT_AFTER_CHANGE_MS) await recount();
   }
 
   return {
