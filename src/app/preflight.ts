@@ -59,6 +59,12 @@ function leaseFindings(config: Config): { errors: string[]; warnings: string[] }
       warnings.push(`lane ${lane}: delivery.timeoutMs ${d.timeoutMs} is above its attemptTimeoutMs ${attemptTimeoutMs}; the engine aborts first, and counts it as ambiguous`);
     }
   }
+  // Limits for a lane no plugin has (a typo, or a plugin renamed since) silently do nothing.
+  const known = new Set(lanes.map((l) => laneKey(l.esp, l.plugin)));
+  for (const s of config.stores) for (const p of s.plugins) for (const old of p.renamedFrom) known.add(laneKey(espModuleFor(p).name, old));
+  for (const lane of Object.keys(d.limits.lanes ?? {})) {
+    if (!known.has(lane)) warnings.push(`delivery.limits.lanes."${lane}": no plugin has this lane (lanes are esp:plugin, e.g. ${[...known][0]}); these limits apply to nothing`);
+  }
   if (config.centra && config.centra.timeoutMs >= 60_000) {
     warnings.push(`centra.timeoutMs ${config.centra.timeoutMs} is not below the inbox's 60 s claim: with PostgreSQL, another process may fetch the same event meanwhile`);
   }

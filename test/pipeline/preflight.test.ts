@@ -41,6 +41,12 @@ test('an attempt timeout not below the lease is an error; an HTTP timeout above 
   assert.deepEqual(f.warnings, ['lane klaviyo:k: delivery.timeoutMs 12000 is above its attemptTimeoutMs 10000; the engine aborts first, and counts it as ambiguous']);
 });
 
+test('limits for a lane no plugin has are a warning; an old name in renamedFrom is a lane', () => {
+  const limits = { lanes: { 'klaviyo:kk': { concurrency: 2 }, 'klaviyo:k': { concurrency: 2 }, 'klaviyo:old': { concurrency: 2 } } };
+  const f = checkConfig(parseConfig(raw({ smtp: { host: 'h' }, delivery: { limits }, stores: [{ id: 1, name: 'S', kind: 'wholesale', plugins: [klaviyo({ renamedFrom: 'old' })] }] })));
+  assert.deepEqual(f.warnings, ['delivery.limits.lanes."klaviyo:kk": no plugin has this lane (lanes are esp:plugin, e.g. klaviyo:k); these limits apply to nothing']);
+});
+
 test('every secret the config names is checked; a worker needs no server or Centra secret; the unused PostgreSQL URL is not one', () => {
   const config = parseConfig(raw({ smtp: { host: 'h', auth: { user: 'u', pass: { env: 'T_SMTP_PASS' } } }, stores: [{ id: 1, name: 'S', kind: 'wholesale', plugins: [klaviyo({ apiKey: { env: 'T_KLAVIYO' } })] }], server: { host: '127.0.0.1', webhookSecrets: [{ env: 'T_WEBHOOK' }], adminToken: 'a' } }));
   assert.deepEqual(checkConfig(config, {}).missingSecrets, [
