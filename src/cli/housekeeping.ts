@@ -26,7 +26,7 @@ export async function eraseCommand(opts: StoreOpts & { email?: string; json?: bo
     if (opts.json) process.stdout.write(`${JSON.stringify(r)}\n`);
     else {
       process.stdout.write(
-        `erased ${r.person}: ${r.deliveries} deliveries (${r.cancelled} not yet sent, now dead and never sent), ${r.events} stored events, ${r.contactLinks} contact links\n`,
+        `erased ${r.person}: ${r.deliveries} deliveries to the address and ${r.mentioning} to others carrying it (${r.cancelled} not yet sent, now dead and never sent), ${r.events} stored events, ${r.contactLinks} contact links\n`,
       );
     }
   } finally {

@@ -33,7 +33,9 @@ export interface PruneResult {
 export interface EraseResult {
   /** Deliveries to the address: their address, request and attempt errors removed. */
   deliveries: number;
-  /** Of those, how many had not been sent yet: now dead ("erased"), never sent. */
+  /** Deliveries to others whose request carried the address (a sales rep's copy of the buyer's order): their request and attempt errors removed. */
+  mentioning: number;
+  /** Of all those, how many had not been sent yet: now dead ("erased"), never sent. */
   cancelled: number;
   /** Inbox events whose stored event carried the address, or that caused one of those deliveries: raw text removed. */
   events: number;

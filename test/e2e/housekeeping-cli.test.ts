@@ -30,7 +30,7 @@ test('erase --email: removes the person\'s data; the audit line carries a digest
     const file = await seeded(tmp.dir);
     const r = cli('erase', '--email', 'eva.lind@shop.example', '--store', file);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`erased ${personRef('EVA.LIND@shop.example ')}: 1 deliveries \\(1 not yet sent, now dead and never sent\\), 0 stored events, 0 contact links`));
+    assert.match(r.stdout, new RegExp(`erased ${personRef('EVA.LIND@shop.example ')}: 1 deliveries to the address and 0 to others carrying it \\(1 not yet sent, now dead and never sent\\), 0 stored events, 0 contact links`));
     assert.doesNotMatch(r.stderr, /eva/i, 'the address is not logged');
     const audit = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
     assert.equal(audit.find((l) => l.msg === 'personal data erased on request')?.person, personRef('eva.lind@shop.example'));

@@ -158,7 +158,7 @@ for (const [engine, open] of Object.entries(engines)) {
       }
     });
 
-    test('erase: deliveries to the address (any case) lose address and request, unsent ones die unsent; events carrying it lose their text; contact links go; others are untouched', async () => {
+    test('erase: deliveries to the address (any case) lose address and request, others carrying it their request, unsent ones die unsent; events carrying it lose their text; contact links go; the rest is untouched', async () => {
       const { storage, cleanup } = await open();
       try {
         const now = Date.now();
@@ -166,6 +166,8 @@ for (const [engine, open] of Object.entries(engines)) {
         await outbox.enqueue([planned('sent', 'klaviyo', 'main', { to: 'Eva@Shop.example' }), planned('other')], 'ev-1');
         await finishAll(storage, 'klaviyo:main', Date.now() + 1000, 'delivered');
         await outbox.enqueue([planned('queued', 'rule', 'r1', { to: 'eva@shop.example' })], 'ev-2');
+        const repCopy = planned('rep-copy', 'rule', 'r1', { to: 'rep@shop.example', recipient: 'sales_rep' });
+        await outbox.enqueue([{ ...repCopy, request: { ...repCopy.request, body: { buyer: { email: 'Eva@Shop.example' } } } }], 'ev-5');
         await storage.inbox.insertMany([
           { key: 'ev-1', source: 'direct', type: 'order', action: 'insert', objectId: '1', date: DATE, receivedAt: now, event: { customer: { email: 'EVA@shop.example' } } },
           { key: 'ev-3', source: 'direct', type: 'customer', action: 'insert', objectId: '3', date: DATE, receivedAt: now, event: { email: 'eva@shop.example' } },
@@ -176,7 +178,9 @@ for (const [engine, open] of Object.entries(engines)) {
         await storage.contacts.put({ plugin: 'v', customerId: 4, email: 'someone@else.example', contactId: 'c4', contactType: 'member' });
 
         const r = await storage.maintenance.erasePerson('  eva@SHOP.example ', now);
-        assert.deepEqual(r, { deliveries: 2, cancelled: 1, events: 2, contactLinks: 1 });
+        assert.deepEqual(r, { deliveries: 2, mentioning: 1, cancelled: 2, events: 2, contactLinks: 1 });
+        const rep = await storage.deliveries.getDelivery('rep-copy');
+        assert.deepEqual([rep?.to, rep?.status, rep?.request], ['rep@shop.example', 'dead', REMOVED_REQUEST], "a sales rep's copy carrying the address: its request goes, its address stays");
         const sent = await storage.deliveries.getDelivery('sent');
         assert.deepEqual([sent?.to, sent?.status, sent?.request], [ERASED_ADDRESS, 'delivered', REMOVED_REQUEST]);
         const queued = await storage.deliveries.getDelivery('queued');
@@ -192,7 +196,7 @@ for (const [engine, open] of Object.entries(engines)) {
         assert.equal((await storage.contacts.byCustomer('v', 4))?.contactId, 'c4');
         assert.equal(await storage.deliveries.replay('queued', now), false, 'an erased delivery is never sent');
         assert.deepEqual(await outbox.enqueue([planned('queued', 'rule', 'r1')], 'ev-2'), { inserted: 0, duplicates: 1 }, 'nor planned again');
-        assert.deepEqual(await storage.maintenance.erasePerson('nobody@example.com', now), { deliveries: 0, cancelled: 0, events: 0, contactLinks: 0 });
+        assert.deepEqual(await storage.maintenance.erasePerson('nobody@example.com', now), { deliveries: 0, mentioning: 0, cancelled: 0, events: 0, contactLinks: 0 });
       } finally {
         await cleanup();
       }

@@ -56,15 +56,16 @@ export function postgresMaintenance(handle: PostgresHandle): StoreMaintenance {
       const key = erasedKey(email);
       await handle.ready;
       return handle.transaction(async (c) => {
-        const { rows } = await c.query<{ id: string; event_id: string; active: boolean }>(
+        const { rows } = await c.query<{ id: string; event_id: string; active: boolean; to_person: boolean }>(
           `UPDATE deliveries d
               SET status = CASE WHEN d.${ACTIVE} THEN 'dead' ELSE d.status END,
                   last_error = CASE WHEN d.${ACTIVE} THEN 'erased on request before it was sent' ELSE d.last_error END,
                   lease_owner = NULL, lease_until = NULL,
-                  recipient_address = $2, request = $3, pruned_at = $4, updated_at = $4
+                  recipient_address = CASE WHEN lower(d.recipient_address) = $1 THEN $2 ELSE d.recipient_address END,
+                  request = $3, pruned_at = $4, updated_at = $4
              FROM deliveries old
-            WHERE old.id = d.id AND lower(d.recipient_address) = $1
-          RETURNING d.id, d.event_id, old.${ACTIVE} AS active`,
+            WHERE old.id = d.id AND (lower(d.recipient_address) = $1 OR (d.pruned_at IS NULL AND strpos(lower(d.request), $1) > 0))
+          RETURNING d.id, d.event_id, old.${ACTIVE} AS active, lower(old.recipient_address) = $1 AS to_person`,
           [key, ERASED_ADDRESS, REMOVED, now],
         );
         const ids = rows.map((r) => r.id);
@@ -78,7 +79,8 @@ export function postgresMaintenance(handle: PostgresHandle): StoreMaintenance {
           [now, [...new Set(rows.map((r) => r.event_id))], key],
         );
         const links = await c.query('DELETE FROM engage_contacts WHERE email = $1', [key]);
-        return { deliveries: rows.length, cancelled: rows.filter((r) => r.active).length, events: events.rowCount ?? 0, contactLinks: links.rowCount ?? 0 };
+        const deliveries = rows.filter((r) => r.to_person).length;
+        return { deliveries, mentioning: rows.length - deliveries, cancelled: rows.filter((r) => r.active).length, events: events.rowCount ?? 0, contactLinks: links.rowCount ?? 0 };
       });
     },
     async renamePlugin(a) {

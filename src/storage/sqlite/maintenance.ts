@@ -29,30 +29,37 @@ export function sqliteMaintenance(db: Database.Database): StoreMaintenance {
   });
 
 
-  const toPerson = db.prepare('SELECT id, event_id AS eventId, status FROM deliveries WHERE lower(recipient_address) = ?');
+  // The text scans (requests and events carrying the address) read outside the write transaction, so
+  // that they never hold the write lock (WAL: readers and the writer do not wait on each other);
+  // the rows to the address are taken again inside it, by the email index.
+  const toPerson = db.prepare('SELECT id FROM deliveries WHERE lower(recipient_address) = ?');
+  const mentioning = db.prepare('SELECT id FROM deliveries WHERE pruned_at IS NULL AND instr(lower(request), ?) > 0');
+  const carrying = db.prepare('SELECT key FROM inbox_events WHERE event IS NOT NULL AND instr(lower(event), ?) > 0');
+  const affected = db.prepare(`SELECT id, event_id AS eventId, lower(recipient_address) = ? AS toPerson, ${ACTIVE} AS active FROM deliveries WHERE id IN (SELECT value FROM json_each(?))`);
   const eraseDeliveries = db.prepare(`
     UPDATE deliveries
        SET status = CASE WHEN ${ACTIVE} THEN 'dead' ELSE status END,
            last_error = CASE WHEN ${ACTIVE} THEN 'erased on request before it was sent' ELSE last_error END,
            lease_owner = NULL, lease_until = NULL,
-           recipient_address = ?, request = ?, pruned_at = ?, updated_at = ?
+           recipient_address = CASE WHEN lower(recipient_address) = ? THEN ? ELSE recipient_address END,
+           request = ?, pruned_at = ?, updated_at = ?
      WHERE id IN (SELECT value FROM json_each(?))`);
   const eraseEvents = db.prepare(`
     UPDATE inbox_events
        SET status = CASE WHEN status IN ('pending', 'retry') THEN 'failed' ELSE status END,
            last_error = CASE WHEN status IN ('pending', 'retry') THEN 'erased on request before it was processed' ELSE NULL END,
            event = NULL, pruned_at = ?, updated_at = ?
-     WHERE event IS NOT NULL AND (key IN (SELECT value FROM json_each(?)) OR instr(lower(event), ?) > 0)`);
+     WHERE event IS NOT NULL AND key IN (SELECT value FROM json_each(?))`);
   const eraseLinks = db.prepare('DELETE FROM engage_contacts WHERE email = ?');
-  const erase = db.transaction((email: string, now: number) => {
-    const rows = toPerson.all(email) as { id: string; eventId: string; status: string }[];
-    const ids = JSON.stringify(rows.map((r) => r.id));
-    const cancelled = rows.filter((r) => ['pending', 'retry_scheduled', 'in_flight'].includes(r.status)).length;
-    const deliveries = eraseDeliveries.run(ERASED_ADDRESS, REMOVED, now, now, ids).changes;
+  const erase = db.transaction((email: string, now: number, mentions: string[], eventKeys: string[]) => {
+    const ids = JSON.stringify([...new Set([...(toPerson.all(email) as { id: string }[]).map((r) => r.id), ...mentions])]);
+    const rows = affected.all(email, ids) as { id: string; eventId: string; toPerson: number; active: number }[];
+    eraseDeliveries.run(email, ERASED_ADDRESS, REMOVED, now, now, ids);
     blankAttempts.run(ids);
-    const events = eraseEvents.run(now, now, JSON.stringify([...new Set(rows.map((r) => r.eventId))]), email).changes;
+    const events = eraseEvents.run(now, now, JSON.stringify([...new Set([...rows.map((r) => r.eventId), ...eventKeys])])).changes;
     const contactLinks = eraseLinks.run(email).changes;
-    return { deliveries, cancelled, events, contactLinks };
+    const deliveries = rows.filter((r) => r.toPerson).length;
+    return { deliveries, mentioning: rows.length - deliveries, cancelled: rows.filter((r) => r.active).length, events, contactLinks };
   });
 
   const moveDeliveries = db.prepare('UPDATE deliveries SET plugin = @to, lane = @toLane WHERE esp = @esp AND plugin = @from');
@@ -89,7 +96,10 @@ export function sqliteMaintenance(db: Database.Database): StoreMaintenance {
       return { deliveries, events };
     },
     async erasePerson(email, now) {
-      return erase.immediate(erasedKey(email), now);
+      const key = erasedKey(email);
+      const mentions = (mentioning.all(key) as { id: string }[]).map((r) => r.id);
+      const eventKeys = (carrying.all(key) as { key: string }[]).map((r) => r.key);
+      return erase.immediate(key, now, mentions, eventKeys);
     },
     async renamePlugin(a) {
       return rename.immediate(a);
