@@ -111,7 +111,9 @@ export const PG_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 3,
+    // 4, not 3: another branch of 2026-12-03 adds 3 (rate buckets); the two are independent and
+    // a store applies whichever it lacks, in either order.
+    version: 4,
     name: 'retention, erase and the readiness probe',
     sql: `
       -- Retention and erase (docs/operations.md): when a row's request, or an event's raw text, was removed.
