@@ -23,11 +23,8 @@ import type { PlannedDelivery } from '../src/delivery/types.ts';
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { BENCH_DATABASE_URL, benchSchema, dropBenchSchema, queryBenchSchema } from './postgres.ts';
+import { arg } from './args.ts';
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
 const COUNT = Number(arg('--count') ?? 10_500);
 const BURST = Number(arg('--burst') ?? 350);
 const STEADY = Number(arg('--steady') ?? 3_500);

@@ -121,6 +121,11 @@ export interface DeliveryStore {
    * the row was updated.
    */
   finishAttempt(args: FinishArgs): Promise<boolean>;
+  /**
+   * Lengthens the lease of a row this owner still holds (in flight, its lease_owner): true if it
+   * did. A row whose lease lapsed and that nobody claimed since is still ours to extend.
+   */
+  extendLease(id: string, owner: string, leaseUntil: number, now: number): Promise<boolean>;
   /** Hands a claimed row back unattempted (lane paused): attempts − 1, due at `nextAttemptAt`. */
   releaseClaim(id: string, owner: string, nextAttemptAt: number, now: number): Promise<boolean>;
   /** Lanes that have ever had a delivery. */

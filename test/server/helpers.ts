@@ -1,4 +1,5 @@
 // Starts the whole service in-process against the Centra emulator and the ESP emulators.
+import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { startCentraEmulator, startKlaviyoEmulator, startRuleEmulator, startSmtpEmulator, generateDataset, type Dataset, type EmulatorHandle, type CentraState, type SmtpEmulatorHandle } from '../../sandbox/index.ts';
 import { parseConfig } from '../../src/config/load.ts';
@@ -114,6 +115,23 @@ export async function inboxRows(h: Harness): Promise<number> {
 }
 
 /** Deliveries to the ESP emulators not yet delivered nor dead (the fallback's excluded: the tests are about the ESPs). */
+const ok2xx = (byStatus: Record<string, number>) => Object.entries(byStatus).filter(([s]) => s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
+
+/**
+ * Checks that each delivered row of an ESP reached it once, apart from repeats the bridge could not
+ * avoid: a send whose answer never came (an engine timeout, a dropped connection — at-least-once;
+ * on a starved machine a 2 s timeout happens) may have arrived and is tried again. So the ESP's 2xx
+ * answers must equal the delivered rows plus, at most, the attempts recorded as ambiguous; any
+ * other repeat (a row sent twice after a lost lease) fails.
+ */
+export async function assertSentOnce(h: Harness, esp: 'klaviyo' | 'rule', byStatus: Record<string, number>): Promise<void> {
+  const delivered = await h.service.bridge.outbox.listDeliveries({ status: 'delivered', esp, limit: 10_000 });
+  let ambiguous = 0;
+  for (const d of delivered) ambiguous += ((await h.service.bridge.outbox.getDelivery(d.id))?.attemptLog ?? []).filter((a) => a.outcome === 'timeout' || a.outcome === 'ambiguous').length;
+  const answered = ok2xx(byStatus);
+  assert.ok(answered >= delivered.length && answered <= delivered.length + ambiguous, `${esp}: ${answered} accepted by the ESP for ${delivered.length} delivered rows and ${ambiguous} attempts without an answer`);
+}
+
 export async function espBacklog(h: Harness): Promise<number> {
   const counts = await h.service.bridge.outbox.countsByStateAndEsp();
   return counts.filter((c) => c.esp !== 'smtp' && c.status !== 'delivered' && c.status !== 'dead').reduce((n, c) => n + c.count, 0);

@@ -128,6 +128,24 @@ for (const [name, open] of Object.entries(adapters)) {
       }
     });
 
+    test('extendLease: only the holder lengthens a lease, also after it lapsed unclaimed; never once another worker took the row', async () => {
+      const t = await open();
+      try {
+        await createOutbox(t.store).enqueue([planned('e')], 'ev');
+        const now = Date.now() + 10;
+        await t.store.claimDue({ lane: 'klaviyo:main', owner: 'w1', now, leaseMs: 1_000, limit: 1 });
+        assert.equal(await t.store.extendLease('e', 'w2', now + 5_000, now), false, 'not the holder');
+        assert.equal(await t.store.extendLease('e', 'w1', now + 5_000, now + 2_000), true, 'lapsed but nobody claimed it');
+        const e = await t.store.getDelivery('e');
+        assert.deepEqual([e?.leaseUntil, e?.nextAttemptAt], [now + 5_000, now + 5_000], 'an in-flight row is due when its lease ends');
+        assert.equal((await t.store.claimDue({ lane: 'klaviyo:main', owner: 'w2', now: now + 4_000, leaseMs: 1_000, limit: 1 })).length, 0, 'still leased');
+        assert.equal((await t.store.claimDue({ lane: 'klaviyo:main', owner: 'w2', now: now + 5_001, leaseMs: 1_000, limit: 1 })).length, 1);
+        assert.equal(await t.store.extendLease('e', 'w1', now + 9_000, now + 5_002), false, 'w2 holds it now');
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('release hands a claim back unattempted; dead rows replay one by one or all at once', async () => {
       const t = await open();
       try {

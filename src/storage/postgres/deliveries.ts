@@ -56,8 +56,17 @@ export function openPostgresDeliveries(handle: PostgresHandle): PostgresDelivery
       );
       return rows.map(toDelivery).sort((x, y) => x.createdAt - y.createdAt || (x.id < y.id ? -1 : 1));
     },
-    finishAttempt: (a) => finishes.add(a),
+    finishAttempt: async (a) => (await finishes.append([a]))[0]!,
     flush: () => finishes.flush(),
+    async extendLease(id, owner, leaseUntil, now) {
+      // An in-flight row carries next_attempt_at = lease_until (see claim).
+      const res = await query(
+        `UPDATE deliveries SET lease_until = $3, next_attempt_at = $3, updated_at = $4
+          WHERE id = $1 AND status = 'in_flight' AND lease_owner = $2`,
+        [id, owner, leaseUntil, now],
+      );
+      return (res.rowCount ?? 0) > 0;
+    },
     async releaseClaim(id, owner, nextAttemptAt, now) {
       const res = await query(
         `UPDATE deliveries

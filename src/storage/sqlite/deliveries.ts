@@ -30,8 +30,11 @@ export function openSqliteDeliveries(db: Database.Database): SqliteDeliveryStore
       return claim.run(a);
     },
     explainClaim: () => claim.explain(),
-    finishAttempt: (a) => finishes.add(a),
+    finishAttempt: async (a) => (await finishes.append([a]))[0]!,
     flush: () => finishes.flush(),
+    async extendLease(id, owner, leaseUntil, now) {
+      return operator.extend.run({ id, owner, leaseUntil, now }).changes > 0;
+    },
     async releaseClaim(id, owner, nextAttemptAt, now) {
       return operator.release.run({ id, owner, nextAttemptAt, now }).changes > 0;
     },
@@ -97,6 +100,10 @@ function claiming(db: Database.Database): { run(a: ClaimArgs): StoredDelivery[];
 /** What an operator (or a paused lane) does to a row besides attempting it. */
 function operatorWrites(db: Database.Database) {
   return {
+    // An in-flight row carries next_attempt_at = lease_until (see claim).
+    extend: db.prepare(`
+      UPDATE deliveries SET lease_until = @leaseUntil, next_attempt_at = @leaseUntil, updated_at = @now
+       WHERE id = @id AND status = 'in_flight' AND lease_owner = @owner`),
     // Hands a claimed row back unattempted.
     release: db.prepare(`
       UPDATE deliveries
