@@ -105,6 +105,7 @@ export async function startService(config: Config, opts: StartServiceOptions = {
     logger,
     webhookSecrets: settings.webhookSecrets,
     adminToken: settings.adminToken,
+    operatorToken: settings.operatorToken,
     maxBodyBytes: settings.maxBodyBytes,
     signatureToleranceSec: settings.signatureToleranceSec,
     timeouts: settings.timeouts,
