@@ -22,6 +22,7 @@ import type { Processor } from '../ingest/processor.ts';
 import type { Logger } from '../log.ts';
 import { fail, kindOfStatus, ok, resultOfError, send } from './errors.ts';
 import type { ServiceMetrics } from './metrics.ts';
+import { consoleRoutes } from './console/routes.ts';
 import { deliveryQuery, parseQuery } from './queries.ts';
 import { registerReplayRoutes } from './replay-routes.ts';
 import { bearerOf, createTokens } from './tokens.ts';
@@ -270,6 +271,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       );
     });
   });
+
+  // --- The web console (docs/console.md): its own sessions, HTML errors, CSRF-checked forms.
+  await app.register(consoleRoutes({ bridge, inbox, adminToken: deps.adminToken, operatorToken: deps.operatorToken, logger: log, now }), { prefix: '/console' });
 
   return app;
 }

@@ -178,8 +178,8 @@ for (const [name, open] of Object.entries(adapters)) {
       const t = await open();
       try {
         const outbox = createOutbox(t.store);
-        await outbox.enqueue([planned('a'), planned('b')], 'ev1', { orderNumber: '1' });
-        await outbox.enqueue([planned('c'), planned('e')], 'ev2', { orderNumber: '2' });
+        await outbox.enqueue([planned('a'), planned('b')], 'ev1', { orderNumber: '1', object: 'order-1' });
+        await outbox.enqueue([planned('c'), planned('e')], 'ev2', { orderNumber: '2', object: 'order-2' });
         const now = Date.now() + 10;
         assert.equal((await t.store.claimDue({ lane: 'klaviyo:main', owner: 'w', now, leaseMs: 60_000, limit: 4 })).length, 4);
         for (const id of ['a', 'b', 'c', 'e']) {
