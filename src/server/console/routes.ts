@@ -50,9 +50,11 @@ const bulkSchema = z.object({ ...deliveryFilterFields, expect: z.coerce.number()
 const FILTER_KEYS = ['order', 'email', 'status', 'esp', 'since', 'until'] as const;
 const filterText = (raw: Record<string, string>): FeedFilter => Object.fromEntries(FILTER_KEYS.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]));
 
-/** Where to go after signing in: a console page only (never another site). */
+/** Where to go after signing in: a console page only (never another site, nor a path climbing out of /console). */
 function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/console(\/[A-Za-z0-9._~\-/%]*)?(\?[A-Za-z0-9._~\-%=&+:@]*)?$/.test(next) && !next.includes('//') ? next : '/console/deliveries';
+  if (typeof next !== 'string' || !/^\/console(\/[A-Za-z0-9._~\-/%]*)?(\?[A-Za-z0-9._~\-%=&+:@]*)?$/.test(next)) return '/console/deliveries';
+  const path = next.split('?')[0]!;
+  return next.includes('//') || /(^|\/)\.\.?(\/|$)/.test(path) || /%2e|%2f|%5c/i.test(path) ? '/console/deliveries' : next;
 }
 
 export function consoleRoutes(deps: ConsoleDeps): FastifyPluginAsync {
