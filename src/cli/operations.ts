@@ -45,7 +45,7 @@ export async function replayCommand(id: string | undefined, opts: { config: stri
     process.stdout.write(`${id} queued again\n`);
   } catch (e) {
     // The CLI says which flag confirms; the message says why a second send needs it.
-    if (e instanceof AlreadyDeliveredError) throw new InputError(`not replayed: ${e.id} was already delivered`, [e.message.replace(/; confirm.*$/, ''), 'run again with --force to send it anyway']);
+    if (e instanceof AlreadyDeliveredError) throw new InputError(`not replayed: ${e.id} was already delivered`, [e.why, 'run again with --force to send it anyway']);
     if (e instanceof ConflictError || e instanceof NotFoundError) throw new InputError(`cannot replay ${id}`, [e.message]);
     throw e;
   } finally {

@@ -114,12 +114,16 @@ export type { DeliveryFilter, StateCount, StoredDelivery, EmailType };
 /** A replay refused because the row was delivered: replaying it sends the email a second time. */
 export class AlreadyDeliveredError extends ConflictError {
   override name = 'AlreadyDeliveredError';
+  /** Why, without how to confirm (each edge says that its own way: ?force=true, --force, a button). */
+  readonly why: string;
   constructor(
     readonly id: string,
     readonly deliveredAt: number | null,
   ) {
     const when = deliveredAt === null ? '' : ` at ${new Date(deliveredAt).toISOString()}`;
-    super(`delivery ${id} was delivered${when}: replaying it sends the email to the recipient a second time; confirm to replay anyway`);
+    const why = `delivery ${id} was delivered${when}: replaying it sends the email to the recipient a second time`;
+    super(`${why}; confirm to replay anyway`);
+    this.why = why;
   }
 }
 

@@ -41,7 +41,7 @@ export function registerReplayRoutes(api: FastifyInstance, deps: { outbox: Outbo
       log.info({ reqId: req.id, id: replayed.id, wasDelivered: replayed.wasDelivered }, replayed.wasDelivered ? 'delivered delivery replayed by an operator (sent again)' : 'delivery replayed by an operator');
       return send(reply, ok(replayed, 202));
     } catch (err) {
-      if (err instanceof AlreadyDeliveredError) return send(reply, fail('conflict', `${err.message.replace(/; confirm.*$/, '')}; to send it again, POST with ?force=true`));
+      if (err instanceof AlreadyDeliveredError) return send(reply, fail('conflict', `${err.why}; to send it again, POST with ?force=true`));
       throw err;
     }
   });

@@ -87,3 +87,12 @@ test('lanes: paused, a breaker however the worker reports it, failing from retri
   assert.deepEqual([views[0]!.rates, views[0]!.concurrency, views[4]!.sent], [['10 per second'], 2, null]);
   assert.deepEqual(views[2]!.espCounts, { pending: 0, retrying: 2, inFlight: 0, dead: 1 });
 });
+
+test('the feed says where a page is: first–last of total, and a way back from a page past the end', () => {
+  const page = (n: number, rows: number, total: number) => feedPage(viewer, { filter: { order: '7' }, esps: [], rows: Array.from({ length: rows }, () => row()), total, page: n, pageSize: 50 }).value;
+  assert.match(page(1, 50, 120), /<strong>1–50 of 120<\/strong> deliveries · page 1 of 3/);
+  assert.match(page(3, 20, 120), /<strong>101–120 of 120<\/strong>/);
+  assert.match(page(3, 20, 120), /href="\/console\/deliveries\?order=7&amp;page=2">← newer/);
+  assert.match(page(9, 0, 120), /<strong>0–0 of 120<\/strong>[\s\S]*page=1">← first page/);
+  assert.match(page(1, 0, 0), /<strong>0–0 of 0<\/strong>[\s\S]*No delivery matches/);
+});

@@ -112,8 +112,9 @@ export function feedPage(
   data: { filter: FeedFilter; esps: readonly string[]; rows: Omit<StoredDelivery, 'request'>[]; total: number; page: number; pageSize: number; problems?: string[]; replayed?: number; deadMatching?: number },
 ): Html {
   const { filter, rows, total, page, pageSize } = data;
-  const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
-  const last = (page - 1) * pageSize + rows.length;
+  // A page past the end (the rows moved on) shows 0–0 of M and a way back.
+  const first = rows.length === 0 ? 0 : (page - 1) * pageSize + 1;
+  const last = rows.length === 0 ? 0 : (page - 1) * pageSize + rows.length;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const pageLink = (p: number, label: string) => html`<a href="${href('/console/deliveries', { ...filter, page: p })}">${label}</a>`;
   const bulk =
@@ -129,7 +130,7 @@ ${data.problems?.length ? html`<div class="card error" role="alert"><ul>${data.p
 ${data.replayed !== undefined ? html`<p class="notice" role="status">${data.replayed} dead letter(s) queued again.</p>` : null}
 <p class="count"><strong>${first}–${last} of ${total}</strong> deliveries${total > pageSize ? html` · page ${page} of ${pages}` : null} ${bulk}</p>
 ${rows.length ? deliveryRows(rows) : html`<p class="muted">No delivery matches.</p>`}
-<p class="pager">${page > 1 ? pageLink(page - 1, '← newer') : null} ${page < pages ? pageLink(page + 1, 'older →') : null}</p>`,
+<p class="pager">${page > pages ? pageLink(1, '← first page') : page > 1 ? pageLink(page - 1, '← newer') : null} ${page < pages ? pageLink(page + 1, 'older →') : null}</p>`,
     v,
   );
 }
