@@ -78,14 +78,16 @@ test('lanes: paused, a breaker however the worker reports it, failing from retri
   const stat = (p: string, extra: object = {}) => ({ lane: `klaviyo:${p}`, esp: 'klaviyo', inFlight: 1, pausedUntil: null, sent: 3, ...extra });
   const views = laneViews({
     lanes,
-    stats: [stat('a', { pausedUntil: 2_000 }), stat('b', { breaker: { state: 'open', until: 9 } }), stat('c', { breaker: 'closed' }), stat('d', { breaker: 42 })] as never,
+    stats: [stat('a', { pausedUntil: 2_000 }), stat('b', { breaker: { state: 'open', until: 9 } }), stat('c', { breaker: 'closed' }), stat('d', { breaker: 42 }), stat('e', { circuitState: 'half-open' })] as never,
     counts: [{ status: 'retry_scheduled', esp: 'klaviyo', count: 2 }, { status: 'dead', esp: 'klaviyo', count: 1 }],
     limits: { lanes: { 'klaviyo:a': { rates: [{ limit: 10, intervalMs: 1000 }], concurrency: 2 } } },
     now: 1_000,
   });
-  assert.deepEqual(views.map((v) => v.state), ['paused', 'breaker open', 'failing', 'failing', 'idle']);
-  assert.deepEqual([views[0]!.rates, views[0]!.concurrency, views[4]!.sent], [['10 per second'], 2, null]);
+  assert.deepEqual(views.map((v) => v.state), ['paused', 'breaker open', 'failing', 'failing', 'breaker open']);
+  assert.deepEqual([views[0]!.rates, views[0]!.concurrency, views[4]!.detail], [['10 per second'], 2, 'circuit breaker half-open']);
   assert.deepEqual(views[2]!.espCounts, { pending: 0, retrying: 2, inFlight: 0, dead: 1 });
+  const idle = laneViews({ lanes: [lanes[0]!], stats: [], counts: [], espLimits: { klaviyo: { rates: [{ limit: 75, intervalMs: 60_000 }] } }, now: 0 })[0]!;
+  assert.deepEqual([idle.state, idle.sent, idle.rates], ['idle', null, ['75 per minute']], "no stats: idle; the ESP's own limits");
 });
 
 test('the feed says where a page is: first–last of total, and a way back from a page past the end', () => {

@@ -21,11 +21,16 @@ export interface LaneView {
   espCounts: { pending: number; retrying: number; inFlight: number; dead: number };
 }
 
-/** A breaker's state as a worker may report it: `breaker: 'open'` or `breaker: { state: 'open', … }`. */
+const BREAKER_FIELDS = ['breaker', 'breakerState', 'circuit', 'circuitState'] as const;
+
+/** A breaker's state as a worker may report it: `breaker: 'open'`, `breaker: { state: 'open', … }` (or under a circuit* name). */
 export function breakerStateOf(stats: unknown): string | null {
-  const b = (stats as { breaker?: unknown } | null)?.breaker;
-  if (typeof b === 'string') return b;
-  if (b && typeof b === 'object' && typeof (b as { state?: unknown }).state === 'string') return (b as { state: string }).state;
+  if (!stats || typeof stats !== 'object') return null;
+  for (const field of BREAKER_FIELDS) {
+    const b = (stats as Record<string, unknown>)[field];
+    if (typeof b === 'string') return b;
+    if (b && typeof b === 'object' && typeof (b as { state?: unknown }).state === 'string') return (b as { state: string }).state;
+  }
   return null;
 }
 
