@@ -1,5 +1,5 @@
-// The HTTP app: Centra's webhook, direct events and manual sends, the admin API, health and
-// metrics. Routes are thin: they validate, call a use case, and return a typed result that
+// The HTTP app: Centra's webhook, direct events and manual sends, the admin API, the web console
+// (console/), health and metrics. Routes are thin: they validate, call a use case, and return a typed result that
 // errors.ts maps to a status.
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';

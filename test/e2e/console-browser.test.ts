@@ -17,16 +17,18 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 const OUT = path.join(ROOT, 'test-output', 'console');
 const GOOD_ORDER = 70100;
 const DEAD_ORDER = 70101;
+const NO_REP_ORDER = 70102;
 
 let h: Harness;
 let browser: Browser;
 let page: Page;
 
 /** examples/order.json as another order (store 1 → the Klaviyo emulator; buyer and sales-rep copies). */
-async function postOrder(number: number) {
+async function postOrder(number: number, opts: { noSalesRep?: boolean } = {}) {
   const event = readEventFile(path.join(ROOT, 'examples/order.json')) as any;
   event.id = number;
   event.object.number = number;
+  if (opts.noSalesRep) delete event.object.account.salesRepresentative;
   const res = await api(h, 'POST', '/api/events', event);
   assert.equal(res.status, 202, res.text);
   return res.json.deliveries.map((d: { id: string }) => d.id) as string[];
@@ -59,6 +61,8 @@ before(async () => {
   await postOrder(DEAD_ORDER);
   await waitFor(async () => (await klaviyoRows(DEAD_ORDER, 'dead')).length === 2, 'the second order dead-lettered');
   h.klaviyo.state.faults.clear();
+  await postOrder(NO_REP_ORDER, { noSalesRep: true });
+  await waitFor(async () => (await klaviyoRows(NO_REP_ORDER, 'delivered')).length === 1, "the third order's buyer copy delivered");
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 });
@@ -103,6 +107,15 @@ test('sign in with the admin token: the feed, an order searched and traced, a de
   assert.equal(await page.locator('ul.decisions .badge.s-dead').count(), 2, 'both Klaviyo copies shown dead');
   assert.match(trace, /HTTP 400/, "the ESP's answer is shown with the attempt");
   await shot('04-trace');
+
+  // Why was the sales-rep copy of the third order not sent? Its trace says, with the stored reason.
+  await page.fill('nav input[name=q]', String(NO_REP_ORDER));
+  await Promise.all([page.waitForNavigation(), page.click('nav button[type=submit]')]);
+  const skipped = await page.innerText('ul.decisions li.skipped');
+  assert.match(skipped, /order → sales_rep: skipped — the account has no sales representative/);
+  assert.equal(await page.locator('ul.decisions li.sent .badge.s-delivered').count(), 1, "the buyer's copy delivered");
+  await shot('04b-trace-skipped-sales-rep');
+  await page.goBack();
 
   // Open a dead letter.
   await Promise.all([page.waitForNavigation(), page.locator('ul.decisions a:has(.badge.s-dead)').first().click()]);
