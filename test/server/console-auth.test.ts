@@ -95,6 +95,12 @@ test('POSTs: the CSRF token of the session and a same-origin Origin are required
   assert.match(await crossSite.text(), /Origin does not match/);
   const sameOrigin = await fetch(`${h.service.url}/console/replay`, { method: 'POST', redirect: 'manual', headers: { cookie, origin: h.service.url, 'content-type': 'application/x-www-form-urlencoded' }, body: `expect=0&csrf=${csrf}` });
   assert.equal(sameOrigin.status, 303, 'a confirmed count of 0 with nothing dead: done');
+  // Behind a proxy that rewrites Host: the browser's origin is the proxy's, named in X-Forwarded-Host.
+  const viaProxy = (origin: string) =>
+    fetch(`${h.service.url}/console/replay`, { method: 'POST', redirect: 'manual', headers: { cookie, origin, 'x-forwarded-host': 'bridge.example', 'content-type': 'application/x-www-form-urlencoded' }, body: `expect=0&csrf=${csrf}` });
+  assert.equal((await viaProxy('https://bridge.example')).status, 303);
+  assert.equal((await viaProxy('https://bridge.example.evil.example')).status, 403);
+  assert.equal((await viaProxy('null')).status, 403, 'an opaque origin is not the console');
   const logout = await fetch(`${h.service.url}/console/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `csrf=${csrf}` });
   assert.equal(logout.status, 303);
   assert.match(logout.headers.get('set-cookie')!, /^esp_console=; .*Max-Age=0/);

@@ -50,6 +50,23 @@ const bulkSchema = z.object({ ...deliveryFilterFields, expect: z.coerce.number()
 const FILTER_KEYS = ['order', 'email', 'status', 'esp', 'since', 'until'] as const;
 const filterText = (raw: Record<string, string>): FeedFilter => Object.fromEntries(FILTER_KEYS.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]));
 
+/**
+ * Whether a POST's Origin is the console's own host: the Host header, or the X-Forwarded-Host a
+ * proxy in front sets (a page on another site can set neither). Hosts are compared, not schemes,
+ * so a proxy that ends TLS without saying so still works.
+ */
+function sameSite(origin: string, req: FastifyRequest): boolean {
+  let host: string;
+  try {
+    host = new URL(origin).host.toLowerCase();
+  } catch {
+    return false;
+  }
+  const forwarded = req.headers['x-forwarded-host'];
+  const hosts = [req.headers.host, ...(Array.isArray(forwarded) ? forwarded : [forwarded])].flatMap((h) => (h ? h.split(',').map((x) => x.trim().toLowerCase()) : []));
+  return hosts.includes(host);
+}
+
 /** Where to go after signing in: a console page only (never another site, nor a path climbing out of /console). */
 function safeNext(next: unknown): string {
   if (typeof next !== 'string' || !/^\/console(\/[A-Za-z0-9._~\-/%]*)?(\?[A-Za-z0-9._~\-%=&+:@]*)?$/.test(next)) return '/console/deliveries';
@@ -99,7 +116,7 @@ export function consoleRoutes(deps: ConsoleDeps): FastifyPluginAsync {
       const path = req.url.split('?')[0]!;
       if (req.method === 'POST') {
         const origin = req.headers.origin;
-        if (origin !== undefined && origin !== `${secure(req) ? 'https' : 'http'}://${req.headers.host}`) {
+        if (origin !== undefined && !sameSite(origin, req)) {
           return page(reply, 403, errorPage(null, 'Refused', ['a console form must be sent from the console itself (the Origin does not match)']));
         }
       }
