@@ -89,6 +89,15 @@ test('sign in with the admin token: the feed, an order searched and traced, a de
   assert.ok((await page.locator('table.rows tbody tr').count()) === Math.min(total, 50));
   await shot('02-feed');
 
+  // A recipient's address in the feed opens the trace of everything sent to it.
+  const address = await page.locator('table.rows tbody tr td:nth-child(4) a').first().innerText();
+  await Promise.all([page.waitForNavigation(), page.locator('table.rows tbody tr td:nth-child(4) a').first().click()]);
+  assert.match(page.url(), /\/console\/trace\?email=/);
+  assert.match(await page.innerText('h1'), new RegExp(`Trace of ${address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.ok((await page.locator('ul.decisions li.sent').count()) >= 1);
+  await shot('02b-trace-by-email');
+  await page.goto(`${h.service.url}/console/deliveries`);
+
   // Filters: the dead letters of Klaviyo.
   await page.selectOption('select[name=status]', 'dead');
   await page.selectOption('select[name=esp]', 'klaviyo');
