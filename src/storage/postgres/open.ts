@@ -1,13 +1,16 @@
 // The scale-out store: the outbox, the inbox and the contact map on one pool to one schema
 // (src/storage/postgres/connect.ts migrates it on first use).
 import type { Storage } from '../port.ts';
+import type { QuotaStore } from '../quotas.ts';
 import { connectPostgres, type PostgresHandle, type PostgresOptions } from './connect.ts';
 import { postgresContactLinks } from './contacts.ts';
 import { openPostgresDeliveries, type PostgresDeliveryStore } from './deliveries.ts';
 import { openPostgresInbox, type PostgresInboxOptions } from './inbox.ts';
+import { postgresQuotas } from './quotas.ts';
 
 export interface PostgresStorage extends Storage {
   readonly deliveries: PostgresDeliveryStore;
+  readonly quotas: QuotaStore;
   /** The pool (tests wait on `handle.ready` before writing tables directly). */
   readonly handle: PostgresHandle;
 }
@@ -21,6 +24,7 @@ export function openPostgresStorage(options: PostgresOptions, inbox: PostgresInb
     deliveries,
     inbox: openPostgresInbox(handle, inbox),
     contacts: postgresContactLinks(handle),
+    quotas: postgresQuotas(handle),
     describe: () => `PostgreSQL schema ${handle.schema}`,
     close() {
       closing ??= (async () => {
