@@ -14,10 +14,20 @@ import type { Clock } from './clock.ts';
 import { GrantQueue } from './grant-queue.ts';
 import { bucketShape, type RateGate, type RateSpec } from './rate-limiter.ts';
 
-/** How long a leased token may wait to be used: a twentieth of the shortest window, within [50 ms, 250 ms]. */
+/** Raises a small bucket to two tokens where the limit allows it (see the constructor). */
+const minCapacity = (spec: RateSpec) => Math.min(2, Math.floor(spec.limit / 20));
+
+/**
+ * How long a leased token may wait to be used: as long as possible (a lease that comes back late,
+ * on a busy machine, is still good) while the binding limit keeps 98 % of the rate it would have
+ * with no wait at all, between 50 ms and 1 s. Each bucket's rate falls as a/(W + hold); the
+ * binding one (the least a/W) decides. Klaviyo (350/s, 3,500/min): 1 s; Voyado (50/s): 50 ms.
+ */
 export function holdMsFor(specs: readonly RateSpec[]): number {
-  const shortest = Math.min(...specs.map((s) => s.intervalMs));
-  return Math.min(250, Math.max(50, Math.floor(shortest / 20)));
+  const refills = specs.map((s) => ({ perInterval: bucketShape(s, 0, minCapacity(s)).perMs * s.intervalMs, intervalMs: s.intervalMs }));
+  const binding = Math.min(...refills.map((r) => r.perInterval / r.intervalMs));
+  const longest = Math.min(...refills.map((r) => r.perInterval / (0.98 * binding) - r.intervalMs));
+  return Math.round(Math.min(1_000, Math.max(50, longest)));
 }
 
 export interface SharedGateOptions {
@@ -51,7 +61,7 @@ export class SharedRateGate implements RateGate {
     // Two tokens a lease at least where the limit allows it (20 a window or more): a bucket of one
     // is full again after a single refill step, and refill into a full bucket is lost while the
     // next lease is on its way (measured: 90 % of the refill used with one, 99 % with two).
-    this.buckets = specs.map((s) => ({ intervalMs: s.intervalMs, ...bucketShape(s, this.holdMs, Math.min(2, Math.floor(s.limit / 20))) }));
+    this.buckets = specs.map((s) => ({ intervalMs: s.intervalMs, ...bucketShape(s, this.holdMs, minCapacity(s)) }));
     this.maxLease = Math.max(1, Math.floor(Math.min(...this.buckets.map((b) => b.capacity))));
     this.random = opts.random ?? Math.random;
   }
