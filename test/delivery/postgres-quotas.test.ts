@@ -15,19 +15,9 @@ import { parseConfig } from '../../src/config/load.ts';
 import { openPostgresStorage } from '../../src/storage/postgres/open.ts';
 import { tempSchema } from '../helpers/postgres.ts';
 import { orderEvents, submitAll, waitFor } from '../helpers/sandbox.ts';
+import { maxInWindow } from './helpers.ts';
 
 const child = fileURLToPath(new URL('../fixtures/bridge-worker.ts', import.meta.url));
-
-function maxInWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let lo = 0;
-  for (let hi = 0; hi < sorted.length; hi++) {
-    while (sorted[hi]! - sorted[lo]! >= windowMs) lo++;
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
-}
 
 test('two pools leasing one credential at once: never more than the limit in any window, most of it used', async () => {
   const pg = await tempSchema('quota');
