@@ -66,9 +66,12 @@ export function createRateGates(options: RateGatesOptions): RateGates {
 
   function build(credential: string | undefined, esp: string, lane: string): RateGate {
     if (credential === undefined) return new RateLimiter(options.ratesOf(esp, lane), options.clock);
-    const rates = stricterRates(lanesOf.get(credential)!.map((l) => options.ratesOf(l.esp, l.lane)));
-    if (rates.length === 0 || !options.quotas) return new RateLimiter(rates, options.clock);
-    return new SharedRateGate(options.quotas, credential, rates, { clock: options.clock, log: options.log });
+    const lanes = lanesOf.get(credential)!;
+    const rates = stricterRates(lanes.map((l) => options.ratesOf(l.esp, l.lane)));
+    if (lanes.length > 1 || options.quotas) {
+      options.log.info({ credential, lanes: lanes.map((l) => l.lane), rates, shared: rates.length > 0 && options.quotas ? 'every process of the store' : 'this process' }, 'lanes share their credential\'s rate limits');
+    }
+    return credentialGate(credential, rates, options);
   }
 
   return {
@@ -83,4 +86,14 @@ export function createRateGates(options: RateGatesOptions): RateGates {
       return gate;
     },
   };
+}
+
+/**
+ * The gate of one credential with these limits: shared through the store's buckets when there are
+ * any (PostgreSQL) and the credential is limited at all, else in this process. For any caller that
+ * spends a credential's quota (the ESP lanes here; Centra's token could be another).
+ */
+export function credentialGate(credential: string, rates: readonly RateSpec[], deps: { quotas: QuotaStore | null; clock: Clock; log: WorkerLogger }): RateGate {
+  if (rates.length === 0 || !deps.quotas) return new RateLimiter(rates, deps.clock);
+  return new SharedRateGate(deps.quotas, credential, rates, { clock: deps.clock, log: deps.log });
 }
