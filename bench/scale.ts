@@ -23,11 +23,8 @@ import { parseConfig } from '../src/config/load.ts';
 import { openBridge } from '../src/app/bridge.ts';
 import { BENCH_DATABASE_URL, benchSchema, dropBenchSchema, queryBenchSchema } from './postgres.ts';
 import { receipts, startEspProcess, warmUpKlaviyo } from './sandbox.ts';
+import { arg } from './args.ts';
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
 const HIGH = process.argv.includes('--high');
 const SECONDS = Number(arg('--seconds') ?? (HIGH ? 10 : 30));
 const WORKERS = (arg('--workers') ?? '1,2,4').split(',').map(Number);
