@@ -128,6 +128,11 @@ export interface DeliveryStore {
    * the row was updated.
    */
   finishAttempt(args: FinishArgs): Promise<boolean>;
+  /**
+   * Lengthens the lease of a row this owner still holds (in flight, its lease_owner): true if it
+   * did. A row whose lease lapsed and that nobody claimed since is still ours to extend.
+   */
+  extendLease(id: string, owner: string, leaseUntil: number, now: number): Promise<boolean>;
   /** Hands a claimed row back unattempted (lane paused): attempts − 1, due at `nextAttemptAt`. */
   releaseClaim(id: string, owner: string, nextAttemptAt: number, now: number): Promise<boolean>;
   /** Lanes that have ever had a delivery. */
@@ -139,9 +144,19 @@ export interface DeliveryStore {
   countDeliveries(filter: DeliveryFilter): Promise<number>;
   getDelivery(id: string): Promise<StoredDelivery | null>;
   listAttempts(id: string): Promise<AttemptRecord[]>;
-  /** dead (or any state but in_flight and shadow) → pending, attempts reset; history kept. Never a pruned row (its request is gone). */
-  replay(id: string, now: number): Promise<boolean>;
+  /**
+   * dead (or any state but in_flight and shadow) → pending, attempts reset; history kept. A
+   * delivered row only with `evenDelivered` (that sends the email again). Never a pruned row (its
+   * request is gone). False when nothing was changed.
+   */
+  replay(id: string, now: number, opts?: { evenDelivered?: boolean }): Promise<boolean>;
   replayAllDead(now: number): Promise<number>;
+  /**
+   * The dead rows matching the filter (its status, limit and offset ignored) → pending, in one
+   * transaction, only if there are exactly `expect` of them (the count the operator confirmed);
+   * otherwise nothing changes and `replayed` is 0.
+   */
+  replayDeadMatching(filter: DeliveryFilter, now: number, expect: number): Promise<{ matched: number; replayed: number }>;
   countsByStateAndEsp(): Promise<StateCount[]>;
   /** Rows not yet delivered nor dead. */
   queueDepth(): Promise<number>;

@@ -111,8 +111,25 @@ export const PG_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    // 4, not 3: another branch of 2026-12-03 adds 3 (rate buckets); the two are independent and
-    // a store applies whichever it lacks, in either order.
+    version: 3,
+    name: 'rate buckets shared per credential',
+    sql: `
+      -- Token buckets per credential, shared by every process of the deployment (docs/delivery.md,
+      -- "Rate limits per credential"): one row per (credential, window) of the ESP's limits. The
+      -- credential is esp:<first 16 hex of SHA-256 over esp and the key>, never the key itself.
+      -- Each lease updates a row in place: a low fill factor keeps those updates HOT (no index change).
+      CREATE TABLE rate_buckets (
+        credential  TEXT NOT NULL,
+        interval_ms BIGINT NOT NULL,
+        capacity    DOUBLE PRECISION NOT NULL,
+        per_ms      DOUBLE PRECISION NOT NULL,   -- refill per millisecond
+        tokens      DOUBLE PRECISION NOT NULL,
+        updated_at  BIGINT NOT NULL,             -- the database's clock, epoch ms
+        PRIMARY KEY (credential, interval_ms)
+      ) WITH (fillfactor = 50);
+    `,
+  },
+  {
     version: 4,
     name: 'retention, erase and the readiness probe',
     sql: `
