@@ -65,8 +65,8 @@ export function observeDeliveryStore<S extends DeliveryStore>(store: S, observer
       if (ok && ref) tell({ type: 'released', row: { esp: ref.esp, plugin: ref.plugin, lane: ref.lane }, to: ref.attempts > 1 ? 'retry_scheduled' : 'pending' });
       return ok;
     },
-    async replay(id, now) {
-      const ok = await store.replay(id, now);
+    async replay(id, now, opts) {
+      const ok = await store.replay(id, now, opts);
       if (ok) tell({ type: 'changed' });
       return ok;
     },
@@ -74,6 +74,11 @@ export function observeDeliveryStore<S extends DeliveryStore>(store: S, observer
       const n = await store.replayAllDead(now);
       if (n > 0) tell({ type: 'changed' });
       return n;
+    },
+    async replayDeadMatching(filter, now, expect) {
+      const r = await store.replayDeadMatching(filter, now, expect);
+      if (r.replayed > 0) tell({ type: 'changed' });
+      return r;
     },
   };
 }

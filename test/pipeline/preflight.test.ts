@@ -95,7 +95,7 @@ test('check-config exits 1 and prints each error, an unset secret included; conf
   assert.match(r.stdout, /^error: store 1 "Showroom": refund to the buyer/m);
   assert.match(r.stdout, /^smtp: none \(no fallback emails can be sent\)$/m);
   // Every secret the example names, set: valid. Two unset: an error each, naming where the config uses it.
-  const secrets = { RULE_API_KEY: 'r', KLAVIYO_API_KEY: 'k', VOYADO_API_KEY: 'v', SMTP_PASSWORD: 'p', CENTRA_WEBHOOK_SECRET: 'w', ADMIN_TOKEN: 'a', CENTRA_API_TOKEN: 'c' };
+  const secrets = { RULE_API_KEY: 'r', KLAVIYO_API_KEY: 'k', VOYADO_API_KEY: 'v', SMTP_PASSWORD: 'p', CENTRA_WEBHOOK_SECRET: 'w', ADMIN_TOKEN: 'a', OPERATOR_TOKEN: 'o', CENTRA_API_TOKEN: 'c' };
   const example = cli('config/example.yaml', secrets);
   assert.equal(example.status, 0, example.stdout);
   assert.match(example.stdout, /^config\/example\.yaml: valid$/m);

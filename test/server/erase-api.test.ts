@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { personRef } from '../../src/app/erase.ts';
-import { api, startHarness, waitFor, type Harness } from './helpers.ts';
+import { api, OPERATOR, startHarness, waitFor, type Harness } from './helpers.ts';
 
 let h: Harness;
 before(async () => {
@@ -31,5 +31,7 @@ test('POST /api/erase removes the deliveries to an address and logs a digest; 40
   const line = h.logs.lines.find((l) => l.msg === 'personal data erased on request');
   assert.equal(line?.person, personRef(email));
   assert.ok(!h.logs.lines.some((l) => l.msg === 'personal data erased on request' && JSON.stringify(l).toLowerCase().includes(email.toLowerCase())), 'no address in the audit line');
-  assert.equal((await api(h, 'POST', `/api/deliveries/${encodeURIComponent(ids[0]!)}/replay`)).status, 409, 'an erased delivery cannot be replayed');
+  const replay = await api(h, 'POST', `/api/deliveries/${encodeURIComponent(ids[0]!)}/replay?force=true`, undefined, { authorization: `Bearer ${OPERATOR}` });
+  assert.equal(replay.status, 409, 'an erased delivery cannot be replayed, even forced');
+  assert.match(replay.json.error, /request was removed/);
 });
