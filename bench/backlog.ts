@@ -12,11 +12,8 @@ import type { PlannedDelivery, SendOutcome, Transport } from '../src/delivery/ty
 
 import type { NewDelivery } from '../src/storage/deliveries.ts';
 import { openSqliteStorage } from '../src/storage/sqlite/open.ts';
+import { arg } from './args.ts';
 
-const arg = (name: string): string | undefined => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
 const COUNT = Number(arg('--count') ?? 1_000_000);
 const DRAIN = Math.min(10_000, COUNT);
 // Small transactions keep each batch's garbage in V8's young generation (cheap to collect).

@@ -87,6 +87,8 @@ function openApiToJsonSchema(node: unknown): unknown {
 
 export class KlaviyoState extends EmulatorStateBase {
   events: KlaviyoEventRecord[] = [];
+  /** The unique_id of each event that came again (answered 202 and not recorded, as Klaviyo does). */
+  repeatedIds: string[] = [];
   private seen = new Set<string>();
   apiKeys: Set<string>;
   burst: SlidingWindowLimiter;
@@ -104,6 +106,7 @@ export class KlaviyoState extends EmulatorStateBase {
 
   protected resetRecords(): void {
     this.events = [];
+    this.repeatedIds = [];
     this.seen.clear();
     this.burst.clear();
     this.steady.clear();
@@ -199,6 +202,7 @@ export function handleKlaviyo(state: KlaviyoState, req: EmulatorRequest): Emulat
     const who = (email ?? (profile.phone_number as string | undefined) ?? profileId ?? '').toLowerCase();
     if (!state.remember(`${who}\u0000${metric}\u0000${uniqueId}`)) {
       state.counters.duplicates++;
+      state.repeatedIds.push(uniqueId);
       return { status: 202 };
     }
   }

@@ -7,8 +7,11 @@ import { createOutbox, type Outbox } from '../delivery/outbox.ts';
 import type { SkippedEmail, Transport } from '../delivery/types.ts';
 import { createWorker, type Worker, type WorkerLogger } from '../delivery/worker.ts';
 import { redactRequest } from '../delivery/redact.ts';
-import { ESP_MODULES, FALLBACK, deliveryDefaults, secretPathsOf } from '../esp/modules.ts';
+import { ESP_MODULES, FALLBACK, credentialRefOf, deliveryDefaults, secretPathsOf } from '../esp/modules.ts';
+import { laneKey } from '../delivery/outbox.ts';
+import { credentialId, type LaneCredential } from '../delivery/rate-gate.ts';
 import type { ContactLinks } from '../storage/contacts.ts';
+import type { DeliveryStore } from '../storage/deliveries.ts';
 import { planEvent } from '../pipeline/plan.ts';
 import { eventKeyOf } from '../ingest/event-key.ts';
 import type { EventSink, SubmitResult } from '../ingest/ports.ts';
@@ -38,12 +41,12 @@ export interface BridgeOptions {
   sqlitePath?: string;
   /** Where secrets named by the config are read (default process.env). */
   env?: NodeJS.ProcessEnv;
-  /** Wraps each transport handed to the worker (e.g. to time attempts for metrics). */
-  wrapTransport?: (transport: Transport) => Transport;
+  /** Wraps the delivery store the outbox and the worker use (metrics and readiness observe it: src/delivery/observed-store.ts). */
+  wrapDeliveries?: (store: DeliveryStore) => DeliveryStore;
 }
 
 function pluginByName(config: Config, esp: string, name: string): PluginConfig {
-  for (const s of config.stores) for (const p of s.plugins) if (p.name === name && p.esp === esp) return p;
+  for (const s of config.stores) for (const p of s.plugins) if (p.esp === esp && (p.name === name || p.renamedFrom.includes(name))) return p;
   throw new Error(`no ${esp} plugin named "${name}" in the config (a stored delivery names it)`);
 }
 
@@ -62,20 +65,43 @@ export function createTransports(config: Config, extras: { contacts?: ContactLin
   return transports;
 }
 
+/**
+ * The credential each configured plugin's lane sends with (its ESP module's `credential`), as an
+ * id that never holds the secret: lanes of one key share that key's rate buckets. A plugin whose
+ * secret cannot be resolved here is left out (its lane keeps buckets of its own; its sends fail
+ * at the transport, which says why).
+ */
+export function laneCredentials(config: Config, env?: NodeJS.ProcessEnv): LaneCredential[] {
+  const out: LaneCredential[] = [];
+  for (const store of config.stores) {
+    for (const plugin of store.plugins) {
+      let secret: string;
+      try {
+        secret = resolveSecret(credentialRefOf(plugin), env);
+      } catch {
+        continue;
+      }
+      out.push({ lane: laneKey(plugin.esp, plugin.name), esp: plugin.esp, credential: credentialId(plugin.esp, secret) });
+    }
+  }
+  return out;
+}
 
 export function openBridge(config: Config, options: BridgeOptions = {}): Bridge {
   const storage = options.storage ?? openStorage(config.storage, { sqlitePath: options.sqlitePath, env: options.env });
-  const store = storage.deliveries;
+  const store = options.wrapDeliveries ? options.wrapDeliveries(storage.deliveries) : storage.deliveries;
   const outbox = createOutbox(store, { redact: (d) => redactRequest(d.request, secretPathsOf(d.esp)) });
   const d = config.delivery;
   const espDefaults = deliveryDefaults();
   const transports = createTransports(config, { contacts: storage.contacts });
   const worker = createWorker({
     store,
-    transports: options.wrapTransport ? transports.map(options.wrapTransport) : transports,
+    transports,
     policy: { ...d.retry, esps: { ...espDefaults.retry, ...d.retry.esps } },
     limits: d.limits,
     espLimits: espDefaults.limits,
+    credentials: laneCredentials(config, options.env),
+    quotas: storage.quotas ?? null,
     logger: options.logger,
     workerId: options.workerId,
     batchSize: d.batchSize,

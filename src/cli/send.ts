@@ -2,7 +2,8 @@
 // Stores the deliveries in the outbox; a running `serve` or `worker` sends them.
 import { openBridge } from '../app/bridge.ts';
 import { createCentraClient } from '../centra/graphql-client.ts';
-import { createCentraGate, createComplexityGate } from '../centra/quota.ts';
+import { centraGates } from '../app/centra-gates.ts';
+import { silentLogger } from '../delivery/attempt.ts';
 import { InputError, NotFoundError, UnavailableError, UpstreamError } from '../config/errors.ts';
 import { loadConfig } from '../config/load.ts';
 import { resolveSecret } from '../config/secret.ts';
@@ -18,11 +19,13 @@ export async function sendCommand(opts: { config: string; type: string; id: stri
   } catch (e) {
     throw new InputError('cannot reach Centra', [`centra.token: ${(e as Error).message}`]);
   }
-  // Its own process, so its own gate: a send makes a request or two, within the same quota as serve's.
-  const centra = createCentraClient({ url: config.centra.url, token, timeoutMs: config.centra.timeoutMs, gate: createCentraGate(config.centra.rateLimits), complexityGate: createComplexityGate(config.centra.complexityLimits) });
   const recipients = opts.to ? opts.to.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   await preparePlanning(config);
   const bridge = openBridge(config);
+  // Its own process: on PostgreSQL it takes its request or two from the quota it shares with serve
+  // (app/centra-gates.ts); on SQLite it has a gate of its own.
+  const gates = centraGates({ token, rateLimits: config.centra.rateLimits, complexityLimits: config.centra.complexityLimits }, { quotas: bridge.storage.quotas, log: silentLogger });
+  const centra = createCentraClient({ url: config.centra.url, token, timeoutMs: config.centra.timeoutMs, ...gates });
   try {
     const r = await sendManualEmail({ centra, bridge }, { type: opts.type, id: opts.id, emailType: opts.email, ...(recipients ? { recipients } : {}) });
     const out = {

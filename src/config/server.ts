@@ -7,6 +7,20 @@ import { resolveSecret, secretRefSchema, type SecretRef } from './secret.ts';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+export const readinessSchema = z
+  .object({
+    /** A lane whose last this-many attempts all failed (none delivered since) is failing. */
+    laneFailingAfter: z.number().int().positive().default(5),
+    /** The oldest delivery still to be sent may wait this long. */
+    backlogMaxSec: z.number().int().positive().default(900),
+    /** This many dead letters within the window degrade readiness (0: never). */
+    deadLettersMax: z.number().int().min(0).default(10),
+    deadLettersWindowMin: z.number().int().positive().default(15),
+  })
+  .strict()
+  .prefault({});
+export type ReadinessRules = z.output<typeof readinessSchema>;
+
 export const serverSchema = z
   .object({
     /** Port to listen on; default: the PORT environment variable, else 8080. 0 = any free port. */
@@ -16,6 +30,8 @@ export const serverSchema = z
     webhookSecrets: z.array(secretRefSchema).default([]),
     /** Bearer token of the admin and direct-event API. */
     adminToken: secretRefSchema.optional(),
+    /** Bearer token that may also replay deliveries (API and console); replay is off without it. Must differ from adminToken. */
+    operatorToken: secretRefSchema.optional(),
     /** Larger request bodies are answered 413. */
     maxBodyBytes: z.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
     /** Webhook signatures whose t is further than this from now are rejected as stale. */
@@ -37,6 +53,10 @@ export const serverSchema = z
       .default({ headersMs: 10_000, requestMs: 30_000, idleMs: 60_000, keepAliveMs: 5_000 }),
     /** Connections open at once; one more is closed as soon as it is accepted. */
     maxConnections: z.number().int().positive().default(1024),
+    /** When GET /readyz says degraded (docs/operations.md, "Health"). */
+    readiness: readinessSchema,
+    /** How often the metrics' delivery and inbox gauges are counted from the store again (between counts they follow the store's events). */
+    metricsRecountMinutes: z.number().positive().max(1440).default(5),
   })
   .strict();
 export type ServerTimeouts = z.output<typeof serverSchema>['timeouts'];
@@ -86,10 +106,14 @@ export interface ResolvedServerSettings {
   host: string;
   webhookSecrets: string[];
   adminToken: string;
+  /** null: not configured, replay is off. */
+  operatorToken: string | null;
   maxBodyBytes: number;
   signatureToleranceSec: number;
   timeouts: ServerTimeouts;
   maxConnections: number;
+  readiness: ReadinessRules;
+  metricsRecountMinutes: number;
   centra: { url: string; token: string; mode: 'webhook' | 'events'; pollIntervalMs: number; timeoutMs: number; batchSize: number; rateLimits: { limit: number; intervalMs: number }[]; complexityLimits: { limit: number; intervalMs: number }[] };
 }
 
@@ -118,6 +142,8 @@ export function resolveServerSettings(
   }
   const webhookSecrets = server ? server.webhookSecrets.map((s, i) => tryResolve(s, `server.webhookSecrets[${i}]`, problems, env)) : [];
   const adminToken = server?.adminToken ? tryResolve(server.adminToken, 'server.adminToken', problems, env) : '';
+  const operatorToken = server?.operatorToken ? tryResolve(server.operatorToken, 'server.operatorToken', problems, env) : null;
+  if (operatorToken && operatorToken === adminToken) problems.push('server.operatorToken: must differ from server.adminToken (the operator token is what allows replay)');
   const token = centra ? tryResolve(centra.token, 'centra.token', problems, env) : '';
   let port = server?.port;
   if (port === undefined) {
@@ -134,10 +160,13 @@ export function resolveServerSettings(
     host: server.host,
     webhookSecrets,
     adminToken,
+    operatorToken,
     maxBodyBytes: server.maxBodyBytes,
     signatureToleranceSec: server.signatureToleranceSec,
     timeouts: server.timeouts,
     maxConnections: server.maxConnections,
+    readiness: server.readiness,
+    metricsRecountMinutes: server.metricsRecountMinutes,
     centra: { url: centra.url, token, mode: centra.mode, pollIntervalMs: centra.pollIntervalMs, timeoutMs: centra.timeoutMs, batchSize: centra.batchSize, rateLimits: centra.rateLimits, complexityLimits: centra.complexityLimits },
   };
 }

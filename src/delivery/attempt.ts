@@ -60,7 +60,15 @@ export interface RecordArgs {
   outcome: SendOutcome;
   next: NextState;
   log: WorkerLogger;
+  /** With these, a refused write is retried (capped backoff) for as long as keepTrying() says. */
+  clock?: Clock;
+  keepTrying?: () => boolean;
 }
+
+/** Backoff between tries to write an outcome the store refused (disk full, connection lost). */
+const RECORD_RETRY_MS = { first: 100, cap: 2_000 };
+/** A store that keeps refusing is logged once, then at most this often. */
+const RECORD_LOG_EVERY_MS = 30_000;
 
 /** Writes the row's next state and the attempt's log row (one store call), and logs what happened. */
 export async function recordAttempt(a: RecordArgs): Promise<void> {
@@ -69,23 +77,38 @@ export async function recordAttempt(a: RecordArgs): Promise<void> {
   const error = outcome.kind === 'delivered' ? null : redactString(outcome.error);
   const status = outcome.status ?? null;
   const stored = (next.status === 'delivered' ? next : { ...next, reason: redactString(next.reason) }) as NextState;
-  try {
-    const ok = await a.store.finishAttempt({
-      id: row.id,
-      owner: a.workerId,
-      now: a.now,
-      next: stored,
-      lastStatus: status,
-      attempt: { deliveryId: row.id, attempt: row.attempts, workerId: a.workerId, startedAt: a.startedAt, finishedAt: a.now, outcome: kind, status, error, durationMs: Math.max(0, a.now - a.startedAt) },
-    });
-    // One line per attempt, whatever it came to.
-    const entry = { id: row.id, lane: a.lane, emailType: row.emailType, attempt: row.attempts, outcome: kind, status, durationMs: Math.max(0, a.now - a.startedAt), next: next.status };
-    if (!ok) a.log.warn(entry, 'lease lost before the result was recorded');
-    else if (stored.status === 'dead') a.log.warn({ ...entry, reason: stored.reason }, 'delivery dead');
-    else if (stored.status === 'retry_scheduled') a.log.info({ ...entry, nextAttemptAt: stored.nextAttemptAt, error }, 'delivery retry scheduled');
-    else a.log.info(entry, 'delivered');
-  } catch (err) {
-    // The lease will lapse and the row be tried again: at-least-once.
-    a.log.error({ id: row.id, err: String(err) }, 'could not record the attempt');
+  const args = {
+    id: row.id,
+    owner: a.workerId,
+    now: a.now,
+    next: stored,
+    lastStatus: status,
+    attempt: { deliveryId: row.id, attempt: row.attempts, workerId: a.workerId, startedAt: a.startedAt, finishedAt: a.now, outcome: kind, status, error, durationMs: Math.max(0, a.now - a.startedAt) },
+  };
+  let ok: boolean;
+  let waitMs = RECORD_RETRY_MS.first;
+  let loggedAt = -Infinity;
+  for (;;) {
+    try {
+      ok = await a.store.finishAttempt(args);
+      break;
+    } catch (err) {
+      const canRetry = a.clock !== undefined && (a.keepTrying?.() ?? false);
+      const now = a.clock?.now() ?? a.now;
+      if (!canRetry || now - loggedAt >= RECORD_LOG_EVERY_MS) {
+        loggedAt = now;
+        // Given up, the lease lapses and the row is tried again: at-least-once.
+        a.log.error({ id: row.id, err: String(err), retrying: canRetry }, canRetry ? 'could not record the attempt; retrying' : 'could not record the attempt');
+      }
+      if (!canRetry) return;
+      await new Promise<void>((resolve) => a.clock!.setTimeout(resolve, waitMs));
+      waitMs = Math.min(RECORD_RETRY_MS.cap, waitMs * 2);
+    }
   }
+  // One line per attempt, whatever it came to.
+  const entry = { id: row.id, lane: a.lane, emailType: row.emailType, attempt: row.attempts, outcome: kind, status, durationMs: Math.max(0, a.now - a.startedAt), next: next.status };
+  if (!ok) a.log.warn(entry, 'lease lost before the result was recorded');
+  else if (stored.status === 'dead') a.log.warn({ ...entry, reason: stored.reason }, 'delivery dead');
+  else if (stored.status === 'retry_scheduled') a.log.info({ ...entry, nextAttemptAt: stored.nextAttemptAt, error }, 'delivery retry scheduled');
+  else a.log.info(entry, 'delivered');
 }

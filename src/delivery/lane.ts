@@ -1,9 +1,9 @@
-// One lane: the deliveries of one (esp, plugin). Its own claim loop, concurrency and rate limiter,
-// so a lane that is down, slow or throttled never holds back another.
+// One lane: the deliveries of one (esp, plugin). Its own claim loop and concurrency, so a lane that
+// is down, slow or throttled never holds back another; its rate gate is its credential's.
 import type { DeliveryStore, LaneInfo, StoredDelivery } from '../storage/deliveries.ts';
 import { recordAttempt, sendWithTimeout, type WorkerLogger } from './attempt.ts';
 import type { Clock } from './clock.ts';
-import { RateLimiter, type LaneLimits } from './rate-limiter.ts';
+import type { LaneLimits, RateGate } from './rate-limiter.ts';
 import { decideNext, type RetryPolicy } from './retry-policy.ts';
 import type { Transport } from './types.ts';
 
@@ -24,6 +24,8 @@ export interface LaneContext {
   generation(): number;
   /** Aborted when the worker stops (frees sends waiting for a rate-limit token). */
   stopSignal(): AbortSignal;
+  /** The rate gate a lane waits at: its credential's, shared with every lane of that key (rate-gate.ts). */
+  gateFor(lane: LaneInfo): RateGate;
 }
 
 /** Resolves after `ms`, or earlier when the wake function it hands out is called. */
@@ -43,7 +45,7 @@ export function sleep(clock: Clock, ms: number, setWake: (wake: (() => void) | n
 }
 
 export class Lane {
-  readonly limiter: RateLimiter;
+  readonly limiter: RateGate;
   inFlight = 0;
   pausedUntil = 0;
   sent = 0;
@@ -52,6 +54,8 @@ export class Lane {
   loop: Promise<void> | null = null;
   private wakeFn: (() => void) | null = null;
   private readonly tasks = new Set<Promise<void>>();
+  /** Rows sent whose outcome is still being written (the store refused it and is retried). */
+  private readonly unrecorded = new Set<string>();
 
   constructor(
     readonly info: LaneInfo,
@@ -59,7 +63,7 @@ export class Lane {
     readonly limits: Required<LaneLimits>,
     private readonly ctx: LaneContext,
   ) {
-    this.limiter = new RateLimiter(limits.rates, ctx.clock);
+    this.limiter = ctx.gateFor(info);
     if (limits.attemptTimeoutMs >= ctx.leaseMs) {
       ctx.log.warn({ lane: info.lane, attemptTimeoutMs: limits.attemptTimeoutMs, leaseMs: ctx.leaseMs }, 'attempt timeout not below lease; a slow send could be repeated by another worker');
     }
@@ -103,7 +107,9 @@ export class Lane {
         await this.nap(wait > 0 ? wait : this.inFlight > 0 ? ctx.pollMs : 5);
         continue;
       }
-      for (const row of rows) this.launch(row);
+      // A row whose outcome we are still writing came back to us when its lease lapsed: the
+      // retrying write records it (the row is leased to us again); sending it again would double it.
+      for (const row of rows) if (!this.unrecorded.has(row.id)) this.launch(row);
     }
     await Promise.all([...this.tasks]);
   }
@@ -163,6 +169,7 @@ export class Lane {
       await store.releaseClaim(row.id, workerId, Math.max(this.pausedUntil, clock.now()), clock.now());
       return;
     }
+    if (!(await this.leaseCoversAttempt(row))) return;
     const startedAt = clock.now();
     const outcome = await sendWithTimeout(this.transport, row, this.limits.attemptTimeoutMs, clock);
     const now = clock.now();
@@ -175,6 +182,39 @@ export class Lane {
       }
     }
     const next = decideNext(outcome, { esp: row.esp, attempt: row.attempts, createdAt: row.createdAt, now }, policy, ctx.random());
-    await recordAttempt({ ...base, startedAt, now, outcome, next });
+    this.unrecorded.add(row.id);
+    try {
+      await recordAttempt({ ...base, startedAt, now, outcome, next, clock, keepTrying: ctx.running });
+    } finally {
+      this.unrecorded.delete(row.id);
+    }
+  }
+
+  /**
+   * A send starts only if the lease outlasts it and the writing of its outcome: a row claimed in a
+   * batch may have queued for a rate-limit token a long time. Otherwise the lease is lengthened
+   * first; if that fails, the row is no longer ours (another worker took it after the lease
+   * lapsed), so it is not sent from here.
+   */
+  private async leaseCoversAttempt(row: StoredDelivery): Promise<boolean> {
+    const { ctx } = this;
+    const now = ctx.clock.now();
+    const margin = Math.min(RECORD_MARGIN_MS, Math.max(0, (ctx.leaseMs - this.limits.attemptTimeoutMs) / 2));
+    if ((row.leaseUntil ?? 0) - now >= this.limits.attemptTimeoutMs + margin) return true;
+    const until = now + ctx.leaseMs;
+    try {
+      if (await ctx.store.extendLease(row.id, ctx.workerId, until, now)) {
+        row.leaseUntil = until;
+        return true;
+      }
+      ctx.log.warn({ id: row.id, lane: this.info.lane }, 'lease lapsed while the row waited to be sent; left to the worker that holds it now');
+    } catch (err) {
+      // The row stays in flight under our lapsing lease and is tried again when it lapses.
+      ctx.log.error({ id: row.id, lane: this.info.lane, err: String(err) }, 'could not extend the lease; not sending');
+    }
+    return false;
   }
 }
+
+/** Time kept free at the end of a lease for the outcome to be written (less when the lease is short). */
+const RECORD_MARGIN_MS = 2_000;

@@ -5,7 +5,7 @@
 // straight into the inbox, also with group commit, because their callers want to know if each was new.
 import { eventKeyOf } from './event-key.ts';
 import { parseWebhookPayload, type InvalidWebhookEvent, type WebhookEvent } from '../centra/webhook.ts';
-import { createGroupCommit, type GroupCommit } from './group-commit.ts';
+import { createGroupCommit, type GroupCommit } from '../storage/group-commit.ts';
 import type { InboxSource, InboxStore, NewInboxEvent, StoredCall } from '../storage/inbox.ts';
 
 export interface Ingest {

@@ -11,6 +11,8 @@ const postgresSchema = z
     schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a plain lower-case identifier').default('esp_bridge'),
     /** Connections per process. */
     maxConnections: z.number().int().positive().max(200).default(10),
+    /** How long an inbox event stays claimed by the process working on it unless renewed (every third of it, while worked on). */
+    inboxLeaseMs: z.number().int().min(1_000).max(600_000).default(15_000),
   })
   .strict();
 
@@ -23,6 +25,20 @@ export const storageSchema = z
     /** normal: a commit survives a crash of the process; full: also a power loss (an fsync per commit, docs/delivery.md). */
     synchronous: z.enum(['normal', 'full']).default('normal'),
     postgres: postgresSchema.prefault({}),
+    /**
+     * How long the personal data of finished rows is kept (docs/operations.md, "Retention"): after
+     * `deliveredDays` a delivered or dead delivery loses its request and its attempts' error texts,
+     * after `eventsDays` a processed or failed event its raw text; the rows stay (dedupe keys).
+     * null keeps them. Pruned by serve and worker every `everyMinutes`.
+     */
+    retention: z
+      .object({
+        deliveredDays: z.number().positive().nullable().default(30),
+        eventsDays: z.number().positive().nullable().default(30),
+        everyMinutes: z.number().positive().max(1440).default(60),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .prefault({});

@@ -15,6 +15,10 @@ import { CENTRA_SDL } from '../../sandbox/centra/schema.ts';
 import { generateDataset } from '../../sandbox/centra/data.ts';
 import type { EmulatorHandle } from '../../sandbox/common/server.ts';
 import { control } from '../sandbox/helpers.ts';
+import { centraGates } from '../../src/app/centra-gates.ts';
+import { silentLogger } from '../../src/delivery/attempt.ts';
+import { openPostgresStorage } from '../../src/storage/postgres/open.ts';
+import { tempSchema } from '../helpers/postgres.ts';
 
 const dataset = generateDataset({ seed: 5, orders: 40 });
 let emu: EmulatorHandle<CentraState>;
@@ -112,6 +116,35 @@ test('the gate paces requests under the quota: after the bucket was drained, 0 Ã
     // Its steady rate is 96 per 10 s after a burst of 2: 18 more take about 1.9 s.
     assert.ok(Date.now() - t0 >= 1_500, `${Date.now() - t0} ms`);
   } finally {
+    await control(emu.url, 'limits', { requestsPer10s: 20 });
+  }
+});
+
+test('on PostgreSQL two processes on one Centra token share its quota through the store: 0 Ã— 429 where two gates of their own get 429s', async () => {
+  await control(emu.url, 'reset');
+  await control(emu.url, 'limits', { requestsPer10s: 30 });
+  const pg = await tempSchema('centraq');
+  // Two stores on one schema, as two processes (serve and a worker, or two serves) would have.
+  const storages = ['a', 'b'].map((n) => openPostgresStorage({ url: `${pg.url}?application_name=${n}`, schema: pg.schema, maxConnections: 2 }));
+  const rates = { token: 'token-a', rateLimits: [{ limit: 30, intervalMs: 10_000 }], complexityLimits: [] };
+  try {
+    // From a drained bucket (3 tokens back after 1 s, 3 a second), each process's own gate paces at
+    // its share of the quota: two of them send twice that, and Centra refuses the excess.
+    await drain('token-a');
+    await sleep(1_000);
+    const own = [centraGates(rates, { log: silentLogger }), centraGates(rates, { log: silentLogger })];
+    const apart = (await Promise.all(own.map((g) => burst(clientFor('token-a', g.gate), 8)))).reduce((a, b) => a + b, 0);
+    assert.ok(apart > 0, `${apart} of 16 requests through two gates of their own answered 429`);
+    await drain('token-a');
+    await sleep(1_000);
+    const shared = storages.map((st) => centraGates(rates, { quotas: st.quotas, log: silentLogger }));
+    const t0 = Date.now();
+    const together = (await Promise.all(shared.map((g) => burst(clientFor('token-a', g.gate), 6)))).reduce((a, b) => a + b, 0);
+    assert.equal(together, 0, 'the shared buckets keep both processes within the one quota');
+    assert.ok(Date.now() - t0 >= 3_000, `12 requests at the token's 2.8 a second took ${Date.now() - t0} ms`);
+  } finally {
+    await Promise.all(storages.map((st) => st.close()));
+    await pg.drop();
     await control(emu.url, 'limits', { requestsPer10s: 20 });
   }
 });

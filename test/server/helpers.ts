@@ -1,4 +1,5 @@
 // Starts the whole service in-process against the Centra emulator and the ESP emulators.
+import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { startCentraEmulator, startKlaviyoEmulator, startRuleEmulator, startSmtpEmulator, generateDataset, type Dataset, type EmulatorHandle, type CentraState, type SmtpEmulatorHandle } from '../../sandbox/index.ts';
 import { parseConfig } from '../../src/config/load.ts';
@@ -9,6 +10,8 @@ import { tempDir, waitFor } from '../helpers/sandbox.ts';
 export const SECRET = 'whsec-test';
 export const OLD_SECRET = 'whsec-old';
 export const ADMIN = 'admin-test-token';
+/** The token that may also replay (server.operatorToken). */
+export const OPERATOR = 'operator-test-token';
 export { waitFor };
 
 /** Log lines captured from the service's pino logger. */
@@ -62,7 +65,7 @@ export function harnessConfig(
     smtp: { host: '127.0.0.1', port: urls.smtpPort },
     storage: { sqlitePath: `${dir}/bridge.sqlite`, ...storage },
     delivery: { timeoutMs: 2_000, retry: { baseMs: 50, factor: 2, capMs: 400 }, pollMs: 20, leaseMs: 10_000, limits: { default: { attemptTimeoutMs: 8_000 } } },
-    server: { host: '127.0.0.1', port: 0, webhookSecrets: [SECRET, OLD_SECRET], adminToken: ADMIN, maxBodyBytes: 64 * 1024, ...server },
+    server: { host: '127.0.0.1', port: 0, webhookSecrets: [SECRET, OLD_SECRET], adminToken: ADMIN, operatorToken: OPERATOR, maxBodyBytes: 64 * 1024, ...server },
     centra: { url: `${urls.centra}/graphql`, token: 'centra-test-token', timeoutMs: 5_000, ...centra },
   });
 }
@@ -114,6 +117,23 @@ export async function inboxRows(h: Harness): Promise<number> {
 }
 
 /** Deliveries to the ESP emulators not yet delivered nor dead (the fallback's excluded: the tests are about the ESPs). */
+const ok2xx = (byStatus: Record<string, number>) => Object.entries(byStatus).filter(([s]) => s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
+
+/**
+ * Checks that each delivered row of an ESP reached it once, apart from repeats the bridge could not
+ * avoid: a send whose answer never came (an engine timeout, a dropped connection — at-least-once;
+ * on a starved machine a 2 s timeout happens) may have arrived and is tried again. So the ESP's 2xx
+ * answers must equal the delivered rows plus, at most, the attempts recorded as ambiguous; any
+ * other repeat (a row sent twice after a lost lease) fails.
+ */
+export async function assertSentOnce(h: Harness, esp: 'klaviyo' | 'rule', byStatus: Record<string, number>): Promise<void> {
+  const delivered = await h.service.bridge.outbox.listDeliveries({ status: 'delivered', esp, limit: 10_000 });
+  let ambiguous = 0;
+  for (const d of delivered) ambiguous += ((await h.service.bridge.outbox.getDelivery(d.id))?.attemptLog ?? []).filter((a) => a.outcome === 'timeout' || a.outcome === 'ambiguous').length;
+  const answered = ok2xx(byStatus);
+  assert.ok(answered >= delivered.length && answered <= delivered.length + ambiguous, `${esp}: ${answered} accepted by the ESP for ${delivered.length} delivered rows and ${ambiguous} attempts without an answer`);
+}
+
 export async function espBacklog(h: Harness): Promise<number> {
   const counts = await h.service.bridge.outbox.countsByStateAndEsp();
   return counts.filter((c) => c.esp !== 'smtp' && c.status !== 'delivered' && c.status !== 'dead').reduce((n, c) => n + c.count, 0);

@@ -128,6 +128,24 @@ for (const [name, open] of Object.entries(adapters)) {
       }
     });
 
+    test('extendLease: only the holder lengthens a lease, also after it lapsed unclaimed; never once another worker took the row', async () => {
+      const t = await open();
+      try {
+        await createOutbox(t.store).enqueue([planned('e')], 'ev');
+        const now = Date.now() + 10;
+        await t.store.claimDue({ lane: 'klaviyo:main', owner: 'w1', now, leaseMs: 1_000, limit: 1 });
+        assert.equal(await t.store.extendLease('e', 'w2', now + 5_000, now), false, 'not the holder');
+        assert.equal(await t.store.extendLease('e', 'w1', now + 5_000, now + 2_000), true, 'lapsed but nobody claimed it');
+        const e = await t.store.getDelivery('e');
+        assert.deepEqual([e?.leaseUntil, e?.nextAttemptAt], [now + 5_000, now + 5_000], 'an in-flight row is due when its lease ends');
+        assert.equal((await t.store.claimDue({ lane: 'klaviyo:main', owner: 'w2', now: now + 4_000, leaseMs: 1_000, limit: 1 })).length, 0, 'still leased');
+        assert.equal((await t.store.claimDue({ lane: 'klaviyo:main', owner: 'w2', now: now + 5_001, leaseMs: 1_000, limit: 1 })).length, 1);
+        assert.equal(await t.store.extendLease('e', 'w1', now + 9_000, now + 5_002), false, 'w2 holds it now');
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('release hands a claim back unattempted; dead rows replay one by one or all at once', async () => {
       const t = await open();
       try {
@@ -151,6 +169,34 @@ for (const [name, open] of Object.entries(adapters)) {
         assert.equal(await t.store.replayAllDead(now + 3), 1);
         assert.equal(await t.store.queueDepth(), 3);
         assert.equal((await t.store.listAttempts('d2')).length, 1, 'history kept across a replay');
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    test('a delivered row replays only when asked to; dead letters by filter only at the confirmed count', async () => {
+      const t = await open();
+      try {
+        const outbox = createOutbox(t.store);
+        await outbox.enqueue([planned('a'), planned('b')], 'ev1', { orderNumber: '1', object: 'order-1' });
+        await outbox.enqueue([planned('c'), planned('e')], 'ev2', { orderNumber: '2', object: 'order-2' });
+        const now = Date.now() + 10;
+        assert.equal((await t.store.claimDue({ lane: 'klaviyo:main', owner: 'w', now, leaseMs: 60_000, limit: 4 })).length, 4);
+        for (const id of ['a', 'b', 'c', 'e']) {
+          const attempt = { deliveryId: id, attempt: 1, workerId: 'w', startedAt: now, finishedAt: now + 1, outcome: 'permanent' as const, status: 400, error: 'bad', durationMs: 1 };
+          const next = id === 'e' ? { status: 'delivered' as const, at: now + 1 } : { status: 'dead' as const, reason: 'bad request' };
+          assert.equal(await t.store.finishAttempt({ id, owner: 'w', now: now + 1, lastStatus: 400, next, attempt }), true);
+        }
+        assert.equal(await t.store.replay('e', now + 2), false, 'delivered: not replayed without evenDelivered');
+        assert.equal((await t.store.getDelivery('e'))?.status, 'delivered');
+        assert.deepEqual(await t.store.replayDeadMatching({ order: '1' }, now + 2, 1), { matched: 2, replayed: 0 }, 'a count other than the confirmed one changes nothing');
+        assert.equal((await t.store.getDelivery('a'))?.status, 'dead');
+        assert.deepEqual(await t.store.replayDeadMatching({ order: '1', status: 'delivered', limit: 1 }, now + 3, 2), { matched: 2, replayed: 2 }, 'status and paging are ignored');
+        assert.deepEqual([(await t.store.getDelivery('a'))?.status, (await t.store.getDelivery('b'))?.status, (await t.store.getDelivery('c'))?.status], ['pending', 'pending', 'dead']);
+        assert.deepEqual(await t.store.replayDeadMatching({ order: '2' }, now + 4, 1), { matched: 1, replayed: 1 }, 'the delivered row of the order is not touched');
+        assert.equal((await t.store.getDelivery('e'))?.status, 'delivered');
+        assert.equal(await t.store.replay('e', now + 5, { evenDelivered: true }), true);
+        assert.deepEqual([(await t.store.getDelivery('e'))?.status, (await t.store.getDelivery('e'))?.deliveredAt], ['pending', null]);
       } finally {
         await t.cleanup();
       }

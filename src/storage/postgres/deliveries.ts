@@ -25,12 +25,12 @@ export function openPostgresDeliveries(handle: PostgresHandle): PostgresDelivery
         const res = await client.query(
           `INSERT INTO deliveries (id, event_id, email_type, recipient, recipient_address, plugin, esp, lane,
                                    request, status, attempts, next_attempt_at, created_at, updated_at, order_number, object)
-           SELECT id, event_id, email_type, recipient, recipient_address, plugin, esp, lane, request, 'pending', 0, created_at, created_at, created_at, order_number, object
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[], $12::text[])
-                  AS t(id, event_id, email_type, recipient, recipient_address, plugin, esp, lane, request, created_at, order_number, object)
+           SELECT id, event_id, email_type, recipient, recipient_address, plugin, esp, lane, request, status, 0, created_at, created_at, created_at, order_number, object
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[], $12::text[], $13::text[])
+                  AS t(id, event_id, email_type, recipient, recipient_address, plugin, esp, lane, request, created_at, order_number, object, status)
            ON CONFLICT (id) DO NOTHING`,
           [col('id'), col('eventId'), col('emailType'), col('recipient'), col('to'), col('plugin'), col('esp'), col('lane'), rows.map((r) => JSON.stringify(r.request)), col('createdAt'),
-            rows.map((r) => r.orderNumber ?? null), rows.map((r) => r.object ?? null)],
+            rows.map((r) => r.orderNumber ?? null), rows.map((r) => r.object ?? null), rows.map((r) => (r.shadow ? 'shadow' : 'pending'))],
         );
         const lanes = new Map(rows.map((r) => [r.lane, r]));
         await client.query(
@@ -56,8 +56,17 @@ export function openPostgresDeliveries(handle: PostgresHandle): PostgresDelivery
       );
       return rows.map(toDelivery).sort((x, y) => x.createdAt - y.createdAt || (x.id < y.id ? -1 : 1));
     },
-    finishAttempt: (a) => finishes.add(a),
+    finishAttempt: async (a) => (await finishes.append([a]))[0]!,
     flush: () => finishes.flush(),
+    async extendLease(id, owner, leaseUntil, now) {
+      // An in-flight row carries next_attempt_at = lease_until (see claim).
+      const res = await query(
+        `UPDATE deliveries SET lease_until = $3, next_attempt_at = $3, updated_at = $4
+          WHERE id = $1 AND status = 'in_flight' AND lease_owner = $2`,
+        [id, owner, leaseUntil, now],
+      );
+      return (res.rowCount ?? 0) > 0;
+    },
     async releaseClaim(id, owner, nextAttemptAt, now) {
       const res = await query(
         `UPDATE deliveries
@@ -92,19 +101,38 @@ export function openPostgresDeliveries(handle: PostgresHandle): PostgresDelivery
     async listAttempts(id) {
       return (await query<AttemptRow>('SELECT * FROM delivery_attempts WHERE delivery_id = $1 ORDER BY id', [id])).rows.map(toAttempt);
     },
-    async replay(id, now) {
+    async replay(id, now, opts = {}) {
       const res = await query(
         `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $2, lease_owner = NULL, lease_until = NULL,
                 delivered_at = NULL, updated_at = $2
-          WHERE id = $1 AND status <> 'in_flight'`,
-        [id, now],
+          WHERE id = $1 AND status NOT IN ('in_flight', 'shadow') AND pruned_at IS NULL AND ($3 OR status <> 'delivered')`,
+        [id, now, opts.evenDelivered === true],
       );
       return (res.rowCount ?? 0) > 0;
+    },
+    async replayDeadMatching(filter, now, expect) {
+      await ready;
+      const w = deliveryWhere({ ...filter, status: 'dead' }, (n) => `$${n + 1}`);
+      try {
+        return await handle.transaction(async (client) => {
+          // Counted and changed in one statement; a count other than the one confirmed rolls it back.
+          const res = await client.query(
+            `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_owner = NULL, lease_until = NULL, updated_at = $1 ${w.sql} AND pruned_at IS NULL`,
+            [now, ...w.params],
+          );
+          const replayed = res.rowCount ?? 0;
+          if (replayed !== expect) throw new CountChanged(replayed);
+          return { matched: replayed, replayed };
+        });
+      } catch (err) {
+        if (err instanceof CountChanged) return { matched: err.matched, replayed: 0 };
+        throw err;
+      }
     },
     async replayAllDead(now) {
       const res = await query(
         `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_owner = NULL, lease_until = NULL, updated_at = $1
-          WHERE status = 'dead'`,
+          WHERE status = 'dead' AND pruned_at IS NULL`,
         [now],
       );
       return res.rowCount ?? 0;
@@ -126,4 +154,11 @@ export function openPostgresDeliveries(handle: PostgresHandle): PostgresDelivery
       return (await query<{ emailType: string; count: number }>(sql)).rows as Awaited<ReturnType<DeliveryStore['countsByEmailType']>>;
     },
   };
+}
+
+/** Rolls back a bulk replay whose count is not the one the operator confirmed. */
+class CountChanged extends Error {
+  constructor(readonly matched: number) {
+    super(`the count changed: ${matched}`);
+  }
 }

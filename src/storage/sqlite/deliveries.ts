@@ -2,8 +2,8 @@
 // each owning its statements (enqueue, claim, finish in src/storage/sqlite/finish.ts, operator
 // writes, reads in src/storage/sqlite/deliveries-read.ts).
 import type Database from 'better-sqlite3';
-import type { ClaimArgs, DeliveryStore, NewDelivery, StoredDelivery } from '../deliveries.ts';
-import { ACTIVE, toDelivery, type DeliveryRow } from '../rows.ts';
+import type { ClaimArgs, DeliveryFilter, DeliveryStore, NewDelivery, StoredDelivery } from '../deliveries.ts';
+import { ACTIVE, deliveryWhere, toDelivery, type DeliveryRow } from '../rows.ts';
 import { sqliteDeliveryReads } from './deliveries-read.ts';
 import { sqliteFinishes } from './finish.ts';
 
@@ -30,16 +30,22 @@ export function openSqliteDeliveries(db: Database.Database): SqliteDeliveryStore
       return claim.run(a);
     },
     explainClaim: () => claim.explain(),
-    finishAttempt: (a) => finishes.add(a),
+    finishAttempt: async (a) => (await finishes.append([a]))[0]!,
     flush: () => finishes.flush(),
+    async extendLease(id, owner, leaseUntil, now) {
+      return operator.extend.run({ id, owner, leaseUntil, now }).changes > 0;
+    },
     async releaseClaim(id, owner, nextAttemptAt, now) {
       return operator.release.run({ id, owner, nextAttemptAt, now }).changes > 0;
     },
-    async replay(id, now) {
-      return operator.replayOne.run({ id, now }).changes > 0;
+    async replay(id, now, opts = {}) {
+      return operator.replayOne.run({ id, now, evenDelivered: opts.evenDelivered ? 1 : 0 }).changes > 0;
     },
     async replayAllDead(now) {
       return operator.replayDead.run({ now }).changes;
+    },
+    async replayDeadMatching(filter, now, expect) {
+      return operator.replayDeadMatching(filter, now, expect);
     },
   };
 }
@@ -50,14 +56,15 @@ function enqueueing(db: Database.Database): (rows: NewDelivery[]) => number {
     INSERT INTO deliveries (id, event_id, email_type, recipient, recipient_address, plugin, esp, lane,
       request, status, attempts, next_attempt_at, created_at, updated_at, order_number, object)
     VALUES (@id, @eventId, @emailType, @recipient, @to, @plugin, @esp, @lane,
-      @request, 'pending', 0, @createdAt, @createdAt, @createdAt, @orderNumber, @object)
+      @request, @status, 0, @createdAt, @createdAt, @createdAt, @orderNumber, @object)
     ON CONFLICT(id) DO NOTHING`);
   const insertLane = db.prepare(`INSERT INTO lanes (lane, esp, plugin) VALUES (?, ?, ?) ON CONFLICT(lane) DO NOTHING`);
   const insertMany = db.transaction((rows: NewDelivery[]) => {
     let inserted = 0;
     const lanes = new Map<string, NewDelivery>();
     for (const r of rows) {
-      inserted += insertDelivery.run({ ...r, request: JSON.stringify(r.request), orderNumber: r.orderNumber ?? null, object: r.object ?? null }).changes;
+      const { shadow, ...row } = r;
+      inserted += insertDelivery.run({ ...row, status: shadow ? 'shadow' : 'pending', request: JSON.stringify(r.request), orderNumber: r.orderNumber ?? null, object: r.object ?? null }).changes;
       lanes.set(r.lane, r);
     }
     for (const [lane, r] of lanes) insertLane.run(lane, r.esp, r.plugin);
@@ -97,6 +104,10 @@ function claiming(db: Database.Database): { run(a: ClaimArgs): StoredDelivery[];
 /** What an operator (or a paused lane) does to a row besides attempting it. */
 function operatorWrites(db: Database.Database) {
   return {
+    // An in-flight row carries next_attempt_at = lease_until (see claim).
+    extend: db.prepare(`
+      UPDATE deliveries SET lease_until = @leaseUntil, next_attempt_at = @leaseUntil, updated_at = @now
+       WHERE id = @id AND status = 'in_flight' AND lease_owner = @owner`),
     // Hands a claimed row back unattempted.
     release: db.prepare(`
       UPDATE deliveries
@@ -108,11 +119,18 @@ function operatorWrites(db: Database.Database) {
       UPDATE deliveries
          SET status = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL,
              delivered_at = NULL, updated_at = @now
-       WHERE id = @id AND status <> 'in_flight'`),
+       WHERE id = @id AND status NOT IN ('in_flight', 'shadow') AND pruned_at IS NULL AND (@evenDelivered = 1 OR status <> 'delivered')`),
     replayDead: db.prepare(`
       UPDATE deliveries
          SET status = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL,
              updated_at = @now
-       WHERE status = 'dead'`),
+       WHERE status = 'dead' AND pruned_at IS NULL`),
+    replayDeadMatching: db.transaction((filter: DeliveryFilter, now: number, expect: number) => {
+      const w = deliveryWhere({ ...filter, status: 'dead' }, () => '?');
+      const matched = (db.prepare(`SELECT COUNT(*) AS n FROM deliveries ${w.sql} AND pruned_at IS NULL`).get(...w.params) as { n: number }).n;
+      if (matched !== expect) return { matched, replayed: 0 };
+      const sql = `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? ${w.sql} AND pruned_at IS NULL`;
+      return { matched, replayed: db.prepare(sql).run(now, now, ...w.params).changes };
+    }),
   };
 }

@@ -1,11 +1,11 @@
 // Recording an attempt in the embedded outbox: the row moves on (delivered always wins; any other
 // state only while the worker still holds the lease) and the attempt is logged either way, as what
-// it was. Outcomes are group-committed: one transaction per turn of the event loop.
+// it was. Outcomes are group-committed (src/storage/group-commit.ts): one transaction per batch.
 import type Database from 'better-sqlite3';
 import type { FinishArgs } from '../deliveries.ts';
-import { perTurnBatches, type PerTurnBatches } from '../per-turn.ts';
+import { createGroupCommit, type GroupCommit } from '../group-commit.ts';
 
-export function sqliteFinishes(db: Database.Database): PerTurnBatches<FinishArgs, boolean> {
+export function sqliteFinishes(db: Database.Database): GroupCommit<FinishArgs, boolean> {
   const finishDelivered = db.prepare(`
     UPDATE deliveries
        SET status = 'delivered', delivered_at = @at, lease_owner = NULL, lease_until = NULL,
@@ -38,5 +38,5 @@ export function sqliteFinishes(db: Database.Database): PerTurnBatches<FinishArgs
     return changes > 0;
   };
   const finishAll = db.transaction((batch: FinishArgs[]) => batch.map(finishOne));
-  return perTurnBatches((batch: FinishArgs[]) => finishAll.immediate(batch));
+  return createGroupCommit({ commit: async (batch: FinishArgs[]) => finishAll.immediate(batch) });
 }

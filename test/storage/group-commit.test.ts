@@ -1,7 +1,7 @@
 // Group commit: who shares a transaction, what each caller gets back, and what a failure touches.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createGroupCommit } from '../../src/ingest/group-commit.ts';
+import { createGroupCommit } from '../../src/storage/group-commit.ts';
 
 /** A store that records each commit's items and answers each item with its double. */
 function recordingStore(delayMs = 0, failWhen: (items: number[]) => boolean = () => false) {
