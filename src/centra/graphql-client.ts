@@ -12,6 +12,7 @@ import type {
   CentraReturn,
   CentraShipment,
 } from './event-schema.ts';
+import type { AddrFragment, MoneyFragment } from './generated/results.ts';
 import { mediaSizeVariables, SNAPSHOT_KINDS, snapshotRoot, snapshotsQuery, snapshotVariables, type SnapshotKind } from './queries.ts';
 
 /** Centra could not be reached or asked us to back off: retry later. */
@@ -306,12 +307,14 @@ function clean<T extends Record<string, unknown>>(o: T): T {
 }
 const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 
-export function mapMoney(m: G): { value: number | string; currency?: { code: string } } | null {
+// Typed from the generated query results (src/centra/generated/results.ts): a field read here that the
+// fragment does not select is a compile error.
+export function mapMoney(m: MoneyFragment | null | undefined): { value: number | string; currency?: { code: string } } | null {
   if (!m) return null;
-  return clean({ value: m.value, currency: m.currency?.code ? { code: m.currency.code } : undefined });
+  return clean({ value: m.value, currency: m.currency.code ? { code: m.currency.code } : undefined });
 }
 
-export function mapAddress(a: G): CentraAddress | null {
+export function mapAddress(a: AddrFragment | null | undefined): CentraAddress | null {
   if (!a) return null;
   return {
     firstName: a.firstName ?? null,
@@ -323,7 +326,7 @@ export function mapAddress(a: G): CentraAddress | null {
     zipCode: a.zipCode ?? null,
     stateOrProvince: a.stateOrProvince ?? null,
     state: a.state ? { code: a.state.code ?? null, name: a.state.name ?? null } : null,
-    country: a.country ? { code: a.country.code, name: a.country.name ?? '' } : null,
+    country: a.country ? { code: a.country.code, name: a.country.name } : null,
     email: a.email ?? null,
     phoneNumber: a.phoneNumber ?? null,
     cellPhoneNumber: a.cellPhoneNumber ?? null,
