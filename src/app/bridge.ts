@@ -81,6 +81,7 @@ export function openBridge(config: Config, options: BridgeOptions = {}): Bridge 
     batchSize: d.batchSize,
     leaseMs: d.leaseMs,
     pollMs: d.pollMs,
+    breaker: d.breaker,
   });
   outbox.onWork(() => worker.notify());
   return {
