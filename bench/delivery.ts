@@ -13,15 +13,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { parseConfig } from '../src/config/load.ts';
 import { openBridge } from '../src/app/bridge.ts';
-import { planEvent } from '../src/pipeline/plan.ts';
-import { parseEvent } from '../src/centra/parse-event.ts';
-import type { PlannedDelivery } from '../src/delivery/types.ts';
-import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { receipts, startEspProcess, warmUpKlaviyo } from './sandbox.ts';
 import { BENCH_DATABASE_URL, benchSchema, dropBenchSchema, queryBenchSchema } from './postgres.ts';
 import { arg } from './args.ts';
 
@@ -38,29 +33,11 @@ let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-delivery-'));
-// The ESPs run in a process of their own, as they would on the network, with a large young
-// generation: the emulator's own GC pauses would bunch arrivals up and trip its strict sliding window.
-const esps = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', new URL('../sandbox/esp-process.ts', import.meta.url).pathname,
-  JSON.stringify({ klaviyo: { burstPerSecond: BURST, steadyPerMinute: STEADY, recordBodies: false, apiKeys: ['klaviyo-test-key', 'bench-warmup-key'] }, rule: { requestsPerSecond: 100 }, voyado: { requestsPerSecond: 200 } })], { stdio: ['pipe', 'pipe', 'inherit'] });
-const urls = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: esps.stdout! }).once('line', resolve)));
-const klaviyo = { url: urls.klaviyo as string };
-const rule = { url: urls.rule as string };
-const voyado = { url: urls.voyado as string };
-const summary = async (url: string) => (await fetch(`${url}/__control/summary`)).json() as Promise<any>;
-
-/**
- * Warms the Klaviyo emulator up (JIT) on a key of its own, then clears it: a cold emulator
- * answers the first few hundred requests slowly and then all at once, which bunches their
- * arrival times up in its sliding window.
- */
-async function warmUpKlaviyo(url: string, request: { headers: Record<string, string>; body: unknown }): Promise<void> {
-  const headers = { ...request.headers, Authorization: 'Klaviyo-API-Key bench-warmup-key' };
-  const body = request.body;
-  for (let round = 0; round < 25; round++) {
-    await Promise.all(Array.from({ length: 12 }, () => fetch(`${url}/api/events`, { method: 'POST', headers, body: JSON.stringify(body) }).then((r) => r.arrayBuffer())));
-  }
-  await fetch(`${url}/__control/reset`, { method: 'POST' });
-}
+const esps = await startEspProcess({ klaviyo: { burstPerSecond: BURST, steadyPerMinute: STEADY, recordBodies: false, apiKeys: ['klaviyo-test-key', 'bench-warmup-key'] }, rule: { requestsPerSecond: 100 }, voyado: { requestsPerSecond: 200 } });
+const klaviyo = { url: esps.urls.klaviyo };
+const rule = { url: esps.urls.rule };
+const voyado = { url: esps.urls.voyado };
+const summary = esps.summary;
 
 const raw = {
   stores: [
@@ -88,24 +65,11 @@ const raw = {
 const config = parseConfig(raw);
 const bridge = openBridge(config);
 
-/** n order receipts of one store, from a golden event with the order number changed. */
-function receipts(file: string, storeId: number, n: number, from = 0): PlannedDelivery[] {
-  const template = JSON.parse(readFileSync(new URL(`../test/golden/events/${file}`, import.meta.url), 'utf8'));
-  template.object.store.id = storeId;
-  const out: PlannedDelivery[] = [];
-  for (let i = from; i < from + n; i++) {
-    template.object.number = 1_000_000 + i;
-    template.object.id = `h${i}`;
-    out.push(...planEvent(parseEvent(template), config).deliveries);
-  }
-  return out;
-}
-
 /** Plans and stores `n` receipts in slices; keeps only their ids (the plans are the outbox's now). */
 async function enqueueReceipts(file: string, storeId: number, n: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i += 1_000) {
-    const slice = receipts(file, storeId, Math.min(1_000, n - i), i);
+    const slice = receipts(config, file, storeId, Math.min(1_000, n - i), i);
     await bridge.outbox.enqueue(slice, 'bench');
     for (const d of slice) ids.push(d.id);
   }
@@ -114,7 +78,7 @@ async function enqueueReceipts(file: string, storeId: number, n: number): Promis
 const k = await enqueueReceipts('klaviyo-order.json', 1, COUNT);
 const r = await enqueueReceipts('rule-order.json', 3, SIDE);
 const v = await enqueueReceipts('voyado-order.json', 4, Math.ceil(SIDE / 2));
-await warmUpKlaviyo(klaviyo.url, receipts('klaviyo-order.json', 1, 1, COUNT)[0].request as { headers: Record<string, string>; body: unknown });
+await warmUpKlaviyo(klaviyo.url, receipts(config, 'klaviyo-order.json', 1, 1, COUNT)[0].request as { headers: Record<string, string>; body: unknown });
 console.log(`queued ${k.length} Klaviyo, ${r.length} Rule, ${v.length} Voyado deliveries; draining…`);
 
 const started = Date.now();
@@ -149,7 +113,7 @@ console.log(`Klaviyo: ${k.length} in ${seconds.toFixed(1)} s; Rule ${rs.subscrib
 
 await bridge.close();
 if (STORE === 'postgres') await dropBenchSchema(PG_SCHEMA);
-esps.kill('SIGTERM');
+esps.stop();
 rmSync(dir, { recursive: true, force: true });
 console.log(
   JSON.stringify({

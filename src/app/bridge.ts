@@ -7,7 +7,9 @@ import { createOutbox, type Outbox } from '../delivery/outbox.ts';
 import type { SkippedEmail, Transport } from '../delivery/types.ts';
 import { createWorker, type Worker, type WorkerLogger } from '../delivery/worker.ts';
 import { redactRequest } from '../delivery/redact.ts';
-import { ESP_MODULES, FALLBACK, deliveryDefaults, secretPathsOf } from '../esp/modules.ts';
+import { ESP_MODULES, FALLBACK, credentialRefOf, deliveryDefaults, secretPathsOf } from '../esp/modules.ts';
+import { laneKey } from '../delivery/outbox.ts';
+import { credentialId, type LaneCredential } from '../delivery/rate-gate.ts';
 import type { ContactLinks } from '../storage/contacts.ts';
 import { planEvent } from '../pipeline/plan.ts';
 import { eventKeyOf } from '../ingest/event-key.ts';
@@ -62,6 +64,27 @@ export function createTransports(config: Config, extras: { contacts?: ContactLin
   return transports;
 }
 
+/**
+ * The credential each configured plugin's lane sends with (its ESP module's `credential`), as an
+ * id that never holds the secret: lanes of one key share that key's rate buckets. A plugin whose
+ * secret cannot be resolved here is left out (its lane keeps buckets of its own; its sends fail
+ * at the transport, which says why).
+ */
+export function laneCredentials(config: Config, env?: NodeJS.ProcessEnv): LaneCredential[] {
+  const out: LaneCredential[] = [];
+  for (const store of config.stores) {
+    for (const plugin of store.plugins) {
+      let secret: string;
+      try {
+        secret = resolveSecret(credentialRefOf(plugin), env);
+      } catch {
+        continue;
+      }
+      out.push({ lane: laneKey(plugin.esp, plugin.name), esp: plugin.esp, credential: credentialId(plugin.esp, secret) });
+    }
+  }
+  return out;
+}
 
 export function openBridge(config: Config, options: BridgeOptions = {}): Bridge {
   const storage = options.storage ?? openStorage(config.storage, { sqlitePath: options.sqlitePath, env: options.env });
@@ -76,6 +99,8 @@ export function openBridge(config: Config, options: BridgeOptions = {}): Bridge 
     policy: { ...d.retry, esps: { ...espDefaults.retry, ...d.retry.esps } },
     limits: d.limits,
     espLimits: espDefaults.limits,
+    credentials: laneCredentials(config, options.env),
+    quotas: storage.quotas ?? null,
     logger: options.logger,
     workerId: options.workerId,
     batchSize: d.batchSize,

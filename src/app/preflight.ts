@@ -4,6 +4,8 @@
 import type { Config } from '../config/schema.ts';
 import { limitsForLane } from '../delivery/rate-limiter.ts';
 import { laneKey } from '../delivery/outbox.ts';
+import { stricterRates, type LaneCredential } from '../delivery/rate-gate.ts';
+import { laneCredentials } from './bridge.ts';
 import { FALLBACK, deliveryDefaults, espModuleFor } from '../esp/modules.ts';
 import { fallbackRoutes } from '../routing/fallback-reach.ts';
 
@@ -56,10 +58,22 @@ function leaseFindings(config: Config): { errors: string[]; warnings: string[] }
       warnings.push(`lane ${lane}: delivery.timeoutMs ${d.timeoutMs} is above its attemptTimeoutMs ${attemptTimeoutMs}; the engine aborts first, and counts it as ambiguous`);
     }
   }
-  if (config.centra && config.centra.timeoutMs >= 60_000) {
-    warnings.push(`centra.timeoutMs ${config.centra.timeoutMs} is not below the inbox's 60 s claim: with PostgreSQL, another process may fetch the same event meanwhile`);
-  }
   return { errors, warnings };
+}
+
+/** Lanes sending with one key but configured with different rates: they share the stricter (docs/delivery.md, "Rate limits per credential"). */
+function credentialFindings(config: Config, env: NodeJS.ProcessEnv): string[] {
+  const defaults = deliveryDefaults().limits;
+  const byCredential = new Map<string, LaneCredential[]>();
+  for (const c of laneCredentials(config, env)) byCredential.set(c.credential, [...(byCredential.get(c.credential) ?? []), c]);
+  const out: string[] = [];
+  for (const lanes of byCredential.values()) {
+    const rates = lanes.map((l) => limitsForLane(config.delivery.limits, l.esp, l.lane, defaults).rates);
+    if (new Set(rates.map((r) => JSON.stringify(stricterRates([r])))).size < 2) continue;
+    const shared = stricterRates(rates).map((r) => `${r.limit} per ${r.intervalMs} ms`).join(' and ');
+    out.push(`lanes ${lanes.map((l) => l.lane).join(', ')} send with one key but are configured with different rates: they share one set of buckets at the stricter, ${shared}`);
+  }
+  return out;
 }
 
 /** Each plugin's own checks (its module's checkSettings), e.g. a Klaviyo revision Klaviyo no longer serves. */
@@ -89,7 +103,7 @@ export function checkConfig(config: Config, env: NodeJS.ProcessEnv = process.env
   const plugins = pluginFindings(config, now);
   return {
     errors: [...fallbackFindings(config), ...lease.errors, ...plugins.errors],
-    warnings: [...lease.warnings, ...plugins.warnings],
+    warnings: [...lease.warnings, ...plugins.warnings, ...credentialFindings(config, env)],
     missingSecrets: usedSecrets(config).filter((s) => !env[s.env]),
   };
 }

@@ -93,7 +93,8 @@ export async function main(argv: string[]): Promise<void> {
     .argument('[id]', 'delivery id')
     .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
     .option('--all-dead', 'queue every dead delivery again')
-    .action(async (id: string | undefined, opts: { config: string; allDead?: boolean }) => (await import('./operations.ts')).replayCommand(id, opts));
+    .option('--force', 'replay a delivery that was already delivered (the recipient gets the email again)')
+    .action(async (id: string | undefined, opts: { config: string; allDead?: boolean; force?: boolean }) => (await import('./operations.ts')).replayCommand(id, opts));
 
   program
     .command('serve')

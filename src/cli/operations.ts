@@ -3,7 +3,8 @@ import { loadConfig } from '../config/load.ts';
 import { openBridge } from '../app/bridge.ts';
 import { createLogger, LOG_LEVELS } from '../log.ts';
 import { startupProblems } from '../app/preflight.ts';
-import { InputError } from '../config/errors.ts';
+import { ConflictError, InputError, NotFoundError } from '../config/errors.ts';
+import { AlreadyDeliveredError, replayDelivery } from '../delivery/outbox.ts';
 import { oneOf } from './flags.ts';
 
 export async function workerCommand(opts: { config: string; untilIdle?: boolean; logLevel?: string }): Promise<void> {
@@ -29,18 +30,24 @@ export async function workerCommand(opts: { config: string; untilIdle?: boolean;
   await bridge.close();
 }
 
-export async function replayCommand(id: string | undefined, opts: { config: string; allDead?: boolean }): Promise<void> {
+export async function replayCommand(id: string | undefined, opts: { config: string; allDead?: boolean; force?: boolean }): Promise<void> {
   if (!id && !opts.allDead) throw new InputError('nothing to replay', ['give a delivery id, or --all-dead']);
+  if (id && opts.allDead) throw new InputError('replay one or all', ['give a delivery id or --all-dead, not both']);
   const bridge = openBridge(loadConfig(opts.config));
   try {
     if (opts.allDead) {
       const n = await bridge.outbox.replayAllDead();
       process.stdout.write(`${n} dead deliveries queued again\n`);
-    } else if (await bridge.outbox.replay(id!)) {
-      process.stdout.write(`${id} queued again\n`);
-    } else {
-      throw new InputError(`cannot replay ${id}`, ['no such delivery, or it is in flight right now']);
+      return;
     }
+    const r = await replayDelivery(bridge.outbox, id!, { force: opts.force });
+    if (r.wasDelivered) process.stderr.write(`esp-bridge: warning: ${id} had been delivered; it will be sent to the recipient again\n`);
+    process.stdout.write(`${id} queued again\n`);
+  } catch (e) {
+    // The CLI says which flag confirms; the message says why a second send needs it.
+    if (e instanceof AlreadyDeliveredError) throw new InputError(`not replayed: ${e.id} was already delivered`, [e.why, 'run again with --force to send it anyway']);
+    if (e instanceof ConflictError || e instanceof NotFoundError) throw new InputError(`cannot replay ${id}`, [e.message]);
+    throw e;
   } finally {
     await bridge.close();
   }

@@ -16,6 +16,8 @@ export const serverSchema = z
     webhookSecrets: z.array(secretRefSchema).default([]),
     /** Bearer token of the admin and direct-event API. */
     adminToken: secretRefSchema.optional(),
+    /** Bearer token that may also replay deliveries (API and console); replay is off without it. Must differ from adminToken. */
+    operatorToken: secretRefSchema.optional(),
     /** Larger request bodies are answered 413. */
     maxBodyBytes: z.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
     /** Webhook signatures whose t is further than this from now are rejected as stale. */
@@ -63,6 +65,8 @@ export interface ResolvedServerSettings {
   host: string;
   webhookSecrets: string[];
   adminToken: string;
+  /** null: not configured, replay is off. */
+  operatorToken: string | null;
   maxBodyBytes: number;
   signatureToleranceSec: number;
   timeouts: ServerTimeouts;
@@ -95,6 +99,8 @@ export function resolveServerSettings(
   }
   const webhookSecrets = server ? server.webhookSecrets.map((s, i) => tryResolve(s, `server.webhookSecrets[${i}]`, problems, env)) : [];
   const adminToken = server?.adminToken ? tryResolve(server.adminToken, 'server.adminToken', problems, env) : '';
+  const operatorToken = server?.operatorToken ? tryResolve(server.operatorToken, 'server.operatorToken', problems, env) : null;
+  if (operatorToken && operatorToken === adminToken) problems.push('server.operatorToken: must differ from server.adminToken (the operator token is what allows replay)');
   const token = centra ? tryResolve(centra.token, 'centra.token', problems, env) : '';
   let port = server?.port;
   if (port === undefined) {
@@ -111,6 +117,7 @@ export function resolveServerSettings(
     host: server.host,
     webhookSecrets,
     adminToken,
+    operatorToken,
     maxBodyBytes: server.maxBodyBytes,
     signatureToleranceSec: server.signatureToleranceSec,
     timeouts: server.timeouts,

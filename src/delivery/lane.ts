@@ -1,11 +1,11 @@
-// One lane: the deliveries of one (esp, plugin). Its own claim loop, concurrency and rate limiter,
-// so a lane that is down, slow or throttled never holds back another.
+// One lane: the deliveries of one (esp, plugin). Its own claim loop and concurrency, so a lane that
+// is down, slow or throttled never holds back another; its rate gate is its credential's.
 import type { DeliveryStore, LaneInfo, StoredDelivery } from '../storage/deliveries.ts';
 import { AdaptivePacer, type PacingSettings } from './adaptive-pacing.ts';
 import { recordAttempt, sendWithTimeout, type WorkerLogger } from './attempt.ts';
 import { CircuitBreaker, isConnectionFailure, type BreakerEvent, type BreakerSettings } from './circuit-breaker.ts';
 import type { Clock } from './clock.ts';
-import { RateLimiter, type LaneLimits } from './rate-limiter.ts';
+import type { LaneLimits, RateGate } from './rate-limiter.ts';
 import { decideNext, type RetryPolicy } from './retry-policy.ts';
 import type { Transport } from './types.ts';
 
@@ -30,6 +30,8 @@ export interface LaneContext {
   breaker?: Partial<BreakerSettings>;
   /** Each lane's adaptive pacing (src/delivery/adaptive-pacing.ts); defaults when omitted. */
   pacing?: Partial<PacingSettings>;
+  /** The rate gate a lane waits at: its credential's, shared with every lane of that key (rate-gate.ts). */
+  gateFor(lane: LaneInfo): RateGate;
 }
 
 /** Resolves after `ms`, or earlier when the wake function it hands out is called. */
@@ -49,7 +51,7 @@ export function sleep(clock: Clock, ms: number, setWake: (wake: (() => void) | n
 }
 
 export class Lane {
-  readonly limiter: RateLimiter;
+  readonly limiter: RateGate;
   inFlight = 0;
   pausedUntil = 0;
   sent = 0;
@@ -69,7 +71,7 @@ export class Lane {
     readonly limits: Required<LaneLimits>,
     private readonly ctx: LaneContext,
   ) {
-    this.limiter = new RateLimiter(limits.rates, ctx.clock);
+    this.limiter = ctx.gateFor(info);
     if (limits.attemptTimeoutMs >= ctx.leaseMs) {
       ctx.log.warn({ lane: info.lane, attemptTimeoutMs: limits.attemptTimeoutMs, leaseMs: ctx.leaseMs }, 'attempt timeout not below lease; a slow send could be repeated by another worker');
     }

@@ -23,9 +23,11 @@ export interface Outbox {
   /** How many rows match (limit and offset ignored). */
   countDeliveries(filter?: DeliveryFilter): Promise<number>;
   getDelivery(id: string): Promise<DeliveryWithAttempts | null>;
-  /** Back to pending with attempts reset (history kept). False if unknown or in flight. */
-  replay(id: string): Promise<boolean>;
+  /** Back to pending with attempts reset (history kept). False if unknown, in flight, or delivered without `evenDelivered`. */
+  replay(id: string, opts?: { evenDelivered?: boolean }): Promise<boolean>;
   replayAllDead(): Promise<number>;
+  /** The dead letters matching the filter back to pending, only if there are exactly `expect` of them. */
+  replayDeadMatching(filter: DeliveryFilter, expect: number): Promise<{ matched: number; replayed: number }>;
   countsByStateAndEsp(): Promise<StateCount[]>;
   /** Deliveries not yet delivered nor dead (pending, retry_scheduled, in_flight). */
   queueDepth(): Promise<number>;
@@ -79,10 +81,15 @@ export function createOutbox(store: DeliveryStore, options: OutboxOptions = {}):
       if (!d) return null;
       return { ...d, attemptLog: await store.listAttempts(id) };
     },
-    async replay(id) {
-      const ok = await store.replay(id, clock.now());
+    async replay(id, opts) {
+      const ok = await store.replay(id, clock.now(), opts);
       if (ok) signal();
       return ok;
+    },
+    async replayDeadMatching(filter, expect) {
+      const r = await store.replayDeadMatching(filter, clock.now(), expect);
+      if (r.replayed > 0) signal();
+      return r;
     },
     async replayAllDead() {
       const n = await store.replayAllDead(clock.now());
@@ -104,9 +111,59 @@ export function createOutbox(store: DeliveryStore, options: OutboxOptions = {}):
 
 export type { DeliveryFilter, StateCount, StoredDelivery, EmailType };
 
-/** An operator's replay of one delivery: back to pending, or a typed error saying why not. */
-export async function replayDelivery(outbox: Pick<Outbox, 'replay' | 'getDelivery'>, id: string): Promise<{ id: string; status: 'pending' }> {
-  if (await outbox.replay(id)) return { id, status: 'pending' };
-  if (await outbox.getDelivery(id)) throw new ConflictError(`delivery ${id} is in flight; try again when it has finished`);
+/** A replay refused because the row was delivered: replaying it sends the email a second time. */
+export class AlreadyDeliveredError extends ConflictError {
+  override name = 'AlreadyDeliveredError';
+  /** Why, without how to confirm (each edge says that its own way: ?force=true, --force, a button). */
+  readonly why: string;
+  constructor(
+    readonly id: string,
+    readonly deliveredAt: number | null,
+  ) {
+    const when = deliveredAt === null ? '' : ` at ${new Date(deliveredAt).toISOString()}`;
+    const why = `delivery ${id} was delivered${when}: replaying it sends the email to the recipient a second time`;
+    super(`${why}; confirm to replay anyway`);
+    this.why = why;
+  }
+}
+
+/**
+ * An operator's replay of one delivery: back to pending, or a typed error saying why not. A
+ * delivered row is replayed only with `force` (else AlreadyDeliveredError).
+ */
+export async function replayDelivery(
+  outbox: Pick<Outbox, 'replay' | 'getDelivery'>,
+  id: string,
+  opts: { force?: boolean } = {},
+): Promise<{ id: string; status: 'pending'; wasDelivered: boolean }> {
+  const before = await outbox.getDelivery(id);
+  if (!before) throw new NotFoundError(`no delivery ${id}`);
+  if (await outbox.replay(id, { evenDelivered: opts.force === true })) return { id, status: 'pending', wasDelivered: before.status === 'delivered' };
+  const now = await outbox.getDelivery(id);
+  if (now?.status === 'delivered') throw new AlreadyDeliveredError(id, now.deliveredAt);
+  if (now) throw new ConflictError(`delivery ${id} is in flight; try again when it has finished`);
   throw new NotFoundError(`no delivery ${id}`);
+}
+
+/** A bulk replay's filter: what a listing filters by, without status (only dead letters are replayed in bulk) or paging. */
+export type ReplayFilter = Omit<DeliveryFilter, 'status' | 'limit' | 'offset'>;
+
+export interface BulkReplayResult {
+  /** Dead letters matching the filter now. */
+  matched: number;
+  replayed: number;
+  /** false: a preview (no `expect` given), or the count was not the one confirmed. */
+  done: boolean;
+}
+
+/**
+ * Bulk replay with a count first: without `expect` it only counts the dead letters the filter
+ * matches; with it, they are replayed only if that count is still `expect` (else nothing changes,
+ * and the caller shows the new count to confirm again). Delivered rows are never replayed in bulk.
+ */
+export async function replayDeadLetters(outbox: Pick<Outbox, 'countDeliveries' | 'replayDeadMatching'>, filter: ReplayFilter, expect?: number): Promise<BulkReplayResult> {
+  const { status: _s, limit: _l, offset: _o, ...only } = filter as DeliveryFilter;
+  if (expect === undefined) return { matched: await outbox.countDeliveries({ ...only, status: 'dead' }), replayed: 0, done: false };
+  const r = await outbox.replayDeadMatching(only, expect);
+  return { ...r, done: r.matched === expect };
 }

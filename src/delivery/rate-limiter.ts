@@ -7,6 +7,7 @@
 // 1) and a margin m (2 %, at least 1) for timing jitter. The start is a trickle of at most C,
 // never a burst of N, and the long-run rate is (N − C − m)/N ≈ 96 % of the limit — without a 429.
 import { systemClock, type Clock } from './clock.ts';
+import { GrantQueue } from './grant-queue.ts';
 
 export interface RateSpec {
   /** Requests allowed per interval by the ESP. */
@@ -16,6 +17,24 @@ export interface RateSpec {
   burst?: number;
 }
 
+/**
+ * The shape of the bucket that keeps a sender under `spec` in any window: its capacity and its
+ * refill per millisecond. `holdMs` is how long a granted token may wait before it is used (0 here;
+ * the shared buckets of src/delivery/rate-gate.ts lease tokens that live that long): every token
+ * used in a window was granted in that window or up to `holdMs` before it, so the refill is spread
+ * over intervalMs + holdMs. `minCapacity` raises the default capacity (2 % of the limit).
+ */
+export function bucketShape(spec: RateSpec, holdMs = 0, minCapacity = 1): { capacity: number; perMs: number } {
+  if (!(spec.limit > 0) || !(spec.intervalMs > 0)) throw new Error(`invalid rate ${JSON.stringify(spec)}`);
+  const capacity = Math.max(1, Math.floor(spec.burst ?? Math.max(minCapacity, spec.limit * 0.02)));
+  // A margin of 2 % (at least one request) absorbs timing jitter between our clock and the
+  // ESP's window: requests delayed on their way (a GC pause, a busy event loop) arrive closer
+  // together than they were granted.
+  const margin = Math.max(1, Math.ceil(spec.limit * 0.02));
+  const refillPerInterval = Math.max(spec.limit - capacity - margin, spec.limit * 0.5);
+  return { capacity, perMs: refillPerInterval / (spec.intervalMs + holdMs) };
+}
+
 class TokenBucket {
   readonly capacity: number;
   readonly perMs: number;
@@ -23,14 +42,7 @@ class TokenBucket {
   private last: number;
 
   constructor(spec: RateSpec, now: number) {
-    if (!(spec.limit > 0) || !(spec.intervalMs > 0)) throw new Error(`invalid rate ${JSON.stringify(spec)}`);
-    this.capacity = Math.max(1, Math.floor(spec.burst ?? spec.limit * 0.02));
-    // A margin of 2 % (at least one request) absorbs timing jitter between our clock and the
-    // ESP's window: requests delayed on their way (a GC pause, a busy event loop) arrive closer
-    // together than they were granted.
-    const margin = Math.max(1, Math.ceil(spec.limit * 0.02));
-    const refillPerInterval = Math.max(spec.limit - this.capacity - margin, spec.limit * 0.5);
-    this.perMs = refillPerInterval / spec.intervalMs;
+    ({ capacity: this.capacity, perMs: this.perMs } = bucketShape(spec));
     this.tokens = this.capacity;
     this.last = now;
   }
@@ -53,9 +65,15 @@ class TokenBucket {
   }
 }
 
-export class RateLimiter {
+/** What a lane waits at before each send: a RateLimiter in one process, or a credential's shared gate (rate-gate.ts). */
+export interface RateGate {
+  /** Resolves when the send may go; rejects when `signal` aborts first. */
+  acquire(signal?: AbortSignal): Promise<void>;
+}
+
+export class RateLimiter implements RateGate {
   private readonly buckets: TokenBucket[];
-  private readonly waiters: Array<{ resolve: () => void; reject: (e: unknown) => void; signal?: AbortSignal; onAbort?: () => void }> = [];
+  private readonly waiters = new GrantQueue();
   private timer: unknown = null;
 
   constructor(specs: readonly RateSpec[] = [], private readonly clock: Clock = systemClock) {
@@ -76,20 +94,9 @@ export class RateLimiter {
   /** Resolves when a token is granted; FIFO among waiters; timers, never a busy loop. */
   acquire(signal?: AbortSignal): Promise<void> {
     if (this.tryAcquire()) return Promise.resolve();
-    if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
-    return new Promise<void>((resolve, reject) => {
-      const waiter: (typeof this.waiters)[number] = { resolve, reject, signal };
-      if (signal) {
-        waiter.onAbort = () => {
-          const i = this.waiters.indexOf(waiter);
-          if (i >= 0) this.waiters.splice(i, 1);
-          reject(signal.reason ?? new Error('aborted'));
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
-      this.waiters.push(waiter);
-      this.schedule();
-    });
+    const granted = this.waiters.wait(signal);
+    this.schedule();
+    return granted;
   }
 
   private takeIfAll(): boolean {
@@ -102,11 +109,7 @@ export class RateLimiter {
 
   private schedule(): void {
     if (this.timer !== null) return;
-    while (this.waiters.length > 0 && this.takeIfAll()) {
-      const w = this.waiters.shift()!;
-      if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort);
-      w.resolve();
-    }
+    while (this.waiters.length > 0 && this.takeIfAll()) this.waiters.grantOne();
     if (this.waiters.length === 0) return;
     const wait = Math.max(1, ...this.buckets.map((b) => b.waitMs()));
     this.timer = this.clock.setTimeout(() => {

@@ -10,6 +10,8 @@ import type { PacingSettings } from './adaptive-pacing.ts';
 import type { BreakerSettings, BreakerState } from './circuit-breaker.ts';
 import { Lane, sleep, type LaneContext } from './lane.ts';
 import { limitsForLane, type LaneLimits, type LimitsConfig } from './rate-limiter.ts';
+import { createRateGates, type LaneCredential } from './rate-gate.ts';
+import type { QuotaStore } from '../storage/quotas.ts';
 import { resolveRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 import type { Transport } from './types.ts';
 
@@ -22,6 +24,10 @@ export interface WorkerOptions {
   limits?: LimitsConfig;
   /** Each ESP's own limits (its module's defaults), under the config's `limits`. */
   espLimits?: Partial<Record<string, LaneLimits>>;
+  /** The credential each configured lane sends with: lanes of one credential share its buckets (rate-gate.ts). */
+  credentials?: readonly LaneCredential[];
+  /** The store's shared buckets (PostgreSQL): a credential's limits hold across every process of the store. */
+  quotas?: QuotaStore | null;
   logger?: WorkerLogger;
   /** Lease owner id; default `<host>:<pid>:<random>`. */
   workerId?: string;
@@ -98,6 +104,14 @@ export function createWorker(options: WorkerOptions): Worker {
   let discoveryWake: (() => void) | null = null;
   const lanes = new Map<string, Lane>();
   const warnedEsp = new Set<string>();
+  const laneLimits = (esp: string, lane: string) => limitsForLane(options.limits, esp, lane, options.espLimits);
+  const gates = createRateGates({
+    credentials: options.credentials ?? [],
+    ratesOf: (esp, lane) => laneLimits(esp, lane).rates,
+    quotas: options.quotas ?? null,
+    clock,
+    log,
+  });
   const laneContext: LaneContext = {
     store,
     clock,
@@ -113,6 +127,7 @@ export function createWorker(options: WorkerOptions): Worker {
     stopSignal: () => stopCtl.signal,
     breaker: options.breaker,
     pacing: options.pacing,
+    gateFor: (lane) => gates.gateFor(lane),
   };
 
   async function refreshLanes(): Promise<void> {
@@ -126,7 +141,7 @@ export function createWorker(options: WorkerOptions): Worker {
         warnedEsp.add(info.esp);
         continue;
       }
-      const lane = new Lane(info, transport, limitsForLane(options.limits, info.esp, info.lane, options.espLimits), laneContext);
+      const lane = new Lane(info, transport, laneLimits(info.esp, info.lane), laneContext);
       lanes.set(info.lane, lane);
       if (running) lane.loop = lane.run();
     }

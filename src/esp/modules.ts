@@ -4,6 +4,7 @@ import { z, type ZodType } from 'zod';
 import type { EspRetrySettings } from '../delivery/retry-policy.ts';
 import type { LaneLimits } from '../delivery/rate-limiter.ts';
 import type { SecretPaths } from '../delivery/redact.ts';
+import type { SecretRef } from '../config/secret.ts';
 import type { EspModule, SettingsOf } from './plugin.ts';
 import * as registry from './registry.ts';
 import { smtpFallback } from './smtp/index.ts';
@@ -59,6 +60,11 @@ export function deliveryDefaults(): { retry: Record<string, EspRetrySettings>; l
     limits[name] = c.delivery.limits;
   }
   return { retry, limits };
+}
+
+/** The secret a configured plugin's ESP counts its rate limits by (its module's `credential`, by default the plugin's key). */
+export function credentialRefOf(plugin: PluginConfig): SecretRef {
+  return espModuleFor(plugin).credential?.(plugin) ?? plugin.apiKey;
 }
 
 /** Where a channel's secrets sit in its stored requests (none known for an unknown channel). */

@@ -79,6 +79,13 @@ export interface EspModule<Name extends string = string, Settings extends Plugin
   /** Sends stored deliveries of this ESP, adding the secrets at send time. */
   createTransport(deps: TransportDeps<Settings>): Transport;
   readonly delivery: EspDeliveryDefaults;
+  /**
+   * The secret the ESP counts its rate limits by (docs/delivery.md, "Rate limits per credential"):
+   * plugins whose credential resolves to one value share one set of buckets. Default: the plugin's
+   * `apiKey`, which is what Klaviyo (per account: one private key per account), Rule and Voyado
+   * (per key) count by; a module whose ESP counts by something else says so here.
+   */
+  credential?(settings: Settings): SecretRef;
   /** Where secrets sit in its stored requests: redacted there (and only there) before anything is stored. */
   readonly secrets: SecretPaths;
   /** Delivery kinds other than emails that this ESP plans (its sync), for listings and filters. */

@@ -1,7 +1,7 @@
-// The HTTP app: Centra's webhook, direct events and manual sends, the admin API, health and
-// metrics. Routes are thin: they validate, call a use case, and return a typed result that
+// The HTTP app: Centra's webhook, direct events and manual sends, the admin API, the web console
+// (console/), health and metrics. Routes are thin: they validate, call a use case, and return a typed result that
 // errors.ts maps to a status.
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Bridge } from '../app/bridge.ts';
@@ -10,22 +10,22 @@ import type { CentraClient } from '../centra/graphql-client.ts';
 import { NO_CONTROL } from '../centra/event-schema.ts';
 import { parseWebhookBody } from '../centra/webhook.ts';
 import { MAX_JSON_DEPTH, jsonDeeperThan } from '../domain/json-depth.ts';
-import { describeIssues } from '../config/errors.ts';
 import { serverSchema, type ServerTimeouts } from '../config/server.ts';
-import { replayDelivery } from '../delivery/outbox.ts';
 import { redactSecrets } from '../delivery/redact.ts';
 import { receiveDirectEvent, receiveWebhookCall } from '../ingest/receive.ts';
-import { EMAIL_TYPES } from '../emails/catalog.ts';
 import { resolveSecret } from '../config/secret.ts';
-import { CHANNEL_NAMES, ESP_MODULES, SYNC_KINDS } from '../esp/modules.ts';
-import { DELIVERY_STATUSES } from '../storage/deliveries.ts';
+import { ESP_MODULES } from '../esp/modules.ts';
 import { INBOX_STATUSES, type InboxStore } from '../storage/inbox.ts';
 import type { Ingest } from '../ingest/ingest.ts';
 import { sendManualEmail } from '../ingest/manual.ts';
 import type { Processor } from '../ingest/processor.ts';
 import type { Logger } from '../log.ts';
-import { fail, kindOfStatus, ok, resultOfError, send, type ApiResult } from './errors.ts';
+import { fail, kindOfStatus, ok, resultOfError, send } from './errors.ts';
 import type { ServiceMetrics } from './metrics.ts';
+import { consoleRoutes } from './console/routes.ts';
+import { deliveryQuery, parseQuery } from './queries.ts';
+import { registerReplayRoutes } from './replay-routes.ts';
+import { bearerOf, createTokens } from './tokens.ts';
 
 export interface AppDeps {
   bridge: Bridge;
@@ -37,6 +37,8 @@ export interface AppDeps {
   logger: Logger;
   webhookSecrets: string[];
   adminToken: string;
+  /** May also replay (API and console); absent: replay is off. */
+  operatorToken?: string | null;
   maxBodyBytes: number;
   signatureToleranceSec: number;
   /** Slow clients (server.timeouts); default the config's defaults. */
@@ -48,29 +50,6 @@ export interface AppDeps {
   now?: () => number;
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** A time in a query: ISO 8601 (2026-12-03T08:00Z) or epoch milliseconds. */
-const timeParam = z.string().transform((s, ctx) => {
-  const t = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
-  if (Number.isFinite(t)) return t;
-  ctx.addIssue({ code: 'custom', message: 'not a time: give ISO 8601 (2026-12-03T08:00:00Z) or epoch milliseconds' });
-  return z.NEVER;
-});
-
-const deliveryQuery = z
-  .object({
-    order: z.string().regex(/^\d{1,20}$/, 'an order number (digits)').optional(),
-    email: z.string().min(3).max(320).optional(),
-    since: timeParam.optional(),
-    until: timeParam.optional(),
-    status: z.enum(DELIVERY_STATUSES).optional(),
-    emailType: z.enum([...EMAIL_TYPES, ...SYNC_KINDS] as [string, ...string[]]).optional(),
-    esp: z.enum(CHANNEL_NAMES as [string, ...string[]]).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
-    offset: z.coerce.number().int().min(0).default(0),
-  })
-  .strict();
 const inboxQuery = z
   .object({
     status: z.enum(INBOX_STATUSES).optional(),
@@ -78,11 +57,6 @@ const inboxQuery = z
     offset: z.coerce.number().int().min(0).default(0),
   })
   .strict();
-
-function parseQuery<S extends z.ZodType>(schema: S, raw: unknown): { ok: true; value: z.output<S> } | { ok: false; result: ApiResult } {
-  const r = schema.safeParse(raw ?? {});
-  return r.success ? { ok: true, value: r.data } : { ok: false, result: fail('bad_request', 'bad query parameters', describeIssues(r.error, raw)) };
-}
 
 /** The caller's X-Request-Id when it is a plain token (a proxy's, to follow one call through both logs), else a new one. */
 function requestIdOf(req: { headers: Record<string, string | string[] | undefined> }): string {
@@ -110,7 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { bridge, inbox, ingest, processor, centra, metrics, logger: log } = deps;
   const now = deps.now ?? Date.now;
   const maxEvents = deps.maxEventsPerCall ?? 100;
-  const tokenDigest = digest(deps.adminToken);
+  const tokens = createTokens(deps.adminToken, deps.operatorToken);
   const timeouts = deps.timeouts ?? serverSchema.shape.timeouts.parse(undefined);
   const app = Fastify({
     logger: false,
@@ -241,10 +215,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // --- Everything under /api: bearer admin token.
   await app.register(async (api) => {
     api.addHook('onRequest', async (req, reply) => {
-      const h = req.headers.authorization ?? '';
-      const m = /^Bearer\s+(.+)$/i.exec(h);
-      // Digests have equal length, so the comparison time does not depend on the token given.
-      if (!m || !timingSafeEqual(digest(m[1].trim()), tokenDigest)) {
+      // The operator token reads too; replay routes ask for it alone (replay-routes.ts).
+      if (!tokens.roleOf(bearerOf(req.headers.authorization))) {
         return send(reply, fail('unauthorized', 'a valid Authorization: Bearer <admin token> is required'));
       }
     });
@@ -265,11 +237,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const d = await bridge.outbox.getDelivery(req.params.id);
       return send(reply, d ? ok(redactSecrets(d)) : fail('not_found', `no delivery ${req.params.id}`));
     });
-    api.post<{ Params: { id: string } }>('/api/deliveries/:id/replay', async (req, reply) => {
-      const replayed = await replayDelivery(bridge.outbox, req.params.id);
-      log.info({ reqId: req.id, id: replayed.id }, 'delivery replayed by an operator');
-      return send(reply, ok(replayed, 202));
-    });
+    registerReplayRoutes(api, { outbox: bridge.outbox, tokens, log });
 
     api.get('/api/inbox', async (req, reply) => {
       const q = parseQuery(inboxQuery, req.query);
@@ -303,6 +271,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       );
     });
   });
+
+  // --- The web console (docs/console.md): its own sessions, HTML errors, CSRF-checked forms.
+  await app.register(consoleRoutes({ bridge, inbox, adminToken: deps.adminToken, operatorToken: deps.operatorToken, logger: log, now }), { prefix: '/console' });
 
   return app;
 }

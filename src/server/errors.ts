@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { redactString } from '../delivery/redact.ts';
 import { ConflictError, InputError, NotFoundError, RequestError, UnauthorizedError, UnavailableError, UpstreamError } from '../config/errors.ts';
 
-export type ApiErrorKind = 'bad_request' | 'unauthorized' | 'not_found' | 'conflict' | 'too_large' | 'unprocessable' | 'bad_gateway' | 'unavailable' | 'internal';
+export type ApiErrorKind = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'unprocessable' | 'bad_gateway' | 'unavailable' | 'internal';
 
 export interface ApiError {
   kind: ApiErrorKind;
@@ -16,6 +16,7 @@ export type ApiResult<T = unknown> = { ok: true; status?: 200 | 202; body: T } |
 export const STATUS_OF: Record<ApiErrorKind, number> = {
   bad_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   too_large: 413,
@@ -39,6 +40,7 @@ export function send(reply: FastifyReply, result: ApiResult): FastifyReply {
 export function kindOfStatus(status: number): ApiErrorKind {
   if (status === 413) return 'too_large';
   if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
   if (status >= 400 && status < 500) return 'bad_request';
   return 'internal';

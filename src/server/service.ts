@@ -105,6 +105,7 @@ export async function startService(config: Config, opts: StartServiceOptions = {
     logger,
     webhookSecrets: settings.webhookSecrets,
     adminToken: settings.adminToken,
+    operatorToken: settings.operatorToken,
     maxBodyBytes: settings.maxBodyBytes,
     signatureToleranceSec: settings.signatureToleranceSec,
     timeouts: settings.timeouts,
@@ -161,7 +162,7 @@ export async function startService(config: Config, opts: StartServiceOptions = {
       .then(() => logger.info({ centra: settings.centra.url }, 'Centra Integration API reachable'))
       .catch((err: Error) => logger.warn({ centra: settings.centra.url, err: err.message }, 'Centra Integration API unreachable; events stay pending until it answers'));
   }
-  logger.info({ url, mode: settings.centra.mode, store: storage.describe() }, 'esp-bridge service listening');
+  logger.info({ url, console: `${url}/console`, replay: settings.operatorToken ? 'operator token' : 'off', mode: settings.centra.mode, store: storage.describe() }, 'esp-bridge service listening');
 
   return {
     url,

@@ -11,6 +11,8 @@ const postgresSchema = z
     schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a plain lower-case identifier').default('esp_bridge'),
     /** Connections per process. */
     maxConnections: z.number().int().positive().max(200).default(10),
+    /** How long an inbox event stays claimed by the process working on it unless renewed (every third of it, while worked on). */
+    inboxLeaseMs: z.number().int().min(1_000).max(600_000).default(15_000),
   })
   .strict();
 

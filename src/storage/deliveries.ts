@@ -151,9 +151,18 @@ export interface DeliveryStore {
   countDeliveries(filter: DeliveryFilter): Promise<number>;
   getDelivery(id: string): Promise<StoredDelivery | null>;
   listAttempts(id: string): Promise<AttemptRecord[]>;
-  /** dead (or any non-in_flight state) → pending, attempts reset; history kept. */
-  replay(id: string, now: number): Promise<boolean>;
+  /**
+   * dead (or any state but in_flight) → pending, attempts reset; history kept. A delivered row
+   * only with `evenDelivered` (that sends the email again). False when nothing was changed.
+   */
+  replay(id: string, now: number, opts?: { evenDelivered?: boolean }): Promise<boolean>;
   replayAllDead(now: number): Promise<number>;
+  /**
+   * The dead rows matching the filter (its status, limit and offset ignored) → pending, in one
+   * transaction, only if there are exactly `expect` of them (the count the operator confirmed);
+   * otherwise nothing changes and `replayed` is 0.
+   */
+  replayDeadMatching(filter: DeliveryFilter, now: number, expect: number): Promise<{ matched: number; replayed: number }>;
   countsByStateAndEsp(): Promise<StateCount[]>;
   /** Rows not yet delivered nor dead. */
   queueDepth(): Promise<number>;

@@ -24,7 +24,7 @@ export function openStorage(config: StorageConfig, opts: OpenStorageOptions = {}
     } catch (err) {
       throw new InputError('storage.postgres.url', [(err as Error).message]);
     }
-    return openPostgresStorage({ url, schema: pg.schema, maxConnections: pg.maxConnections });
+    return openPostgresStorage({ url, schema: pg.schema, maxConnections: pg.maxConnections }, { leaseMs: pg.inboxLeaseMs });
   }
   return openSqliteStorage({
     path: path.resolve(opts.sqlitePath ?? config.sqlitePath),

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/delivery/clock.ts';
 import { RateLimiter, limitsForLane } from '../../src/delivery/rate-limiter.ts';
 import { deliveryDefaults } from '../../src/esp/modules.ts';
+import { maxInWindow } from './helpers.ts';
 
 /** Grants over `ms` of fake time with `waiters` always queued; returns grant times. */
 async function run(limiter: RateLimiter, clock: ManualClock, ms: number, waiters: number): Promise<number[]> {
@@ -23,16 +24,6 @@ async function run(limiter: RateLimiter, clock: ManualClock, ms: number, waiters
     while (active < waiters) spawn();
   }
   return grants;
-}
-
-function maxInWindow(times: number[], windowMs: number): number {
-  let best = 0;
-  let lo = 0;
-  for (let hi = 0; hi < times.length; hi++) {
-    while (times[hi]! - times[lo]! >= windowMs) lo++;
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
 }
 
 test('Voyado 50/s: never more than 50 in any 1 s window, ≥ 95 % of the rate', async () => {

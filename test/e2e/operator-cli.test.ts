@@ -91,6 +91,19 @@ test('deliveries lists a dead letter, replay re-queues it, the worker delivers i
     const after = JSON.parse((await cli(['deliveries', '--config', configFile, '--json'])).stdout);
     assert.equal(after[0].status, 'delivered');
     assert.equal((await cli(['replay', '--config', configFile, '--all-dead'])).stdout.trim(), '0 dead deliveries queued again');
+
+    // A delivered row: refused without --force (it would be sent again), replayed with it and a warning.
+    const unforced = await cli(['replay', id, '--config', configFile]);
+    assert.equal(unforced.code, 2, unforced.stderr);
+    assert.match(unforced.stderr, /already delivered/);
+    assert.match(unforced.stderr, /a second time/);
+    assert.match(unforced.stderr, /--force/);
+    assert.equal(JSON.parse((await cli(['deliveries', '--config', configFile, '--json'])).stdout)[0].status, 'delivered', 'a refused replay changes nothing');
+    const forced = await cli(['replay', id, '--force', '--config', configFile]);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(forced.stderr, /warning: .* had been delivered; it will be sent to the recipient again/);
+    assert.equal(JSON.parse((await cli(['deliveries', '--config', configFile, '--json'])).stdout)[0].status, 'pending');
+    assert.match((await cli(['replay', 'no-such-id', '--config', configFile])).stderr, /no delivery no-such-id/);
   } finally {
     await klaviyo.close();
     tmp.remove();

@@ -41,6 +41,20 @@ test('an attempt timeout not below the lease is an error; an HTTP timeout above 
   assert.deepEqual(f.warnings, ['lane klaviyo:k: delivery.timeoutMs 12000 is above its attemptTimeoutMs 10000; the engine aborts first, and counts it as ambiguous']);
 });
 
+test('two lanes on one key configured with different rates: a warning naming the stricter they share; one rate or two keys, none', () => {
+  const stores = (usKey: string) => [
+    { id: 1, name: 'EU', kind: 'wholesale', plugins: [klaviyo({ name: 'eu', apiKey: 'shared-key-1' })] },
+    { id: 2, name: 'US', kind: 'wholesale', plugins: [klaviyo({ name: 'us', apiKey: usKey })] },
+  ];
+  const delivery = { limits: { lanes: { 'klaviyo:us': { rates: [{ limit: 100, intervalMs: 1_000 }] } } } };
+  const warnings = (over: Record<string, unknown>) => checkConfig(parseConfig(raw({ smtp: { host: 'h' }, ...over }))).warnings;
+  assert.deepEqual(warnings({ stores: stores('shared-key-1'), delivery }), [
+    'lanes klaviyo:eu, klaviyo:us send with one key but are configured with different rates: they share one set of buckets at the stricter, 100 per 1000 ms and 3500 per 60000 ms',
+  ]);
+  assert.deepEqual(warnings({ stores: stores('shared-key-1') }), [], 'the same (default) rates');
+  assert.deepEqual(warnings({ stores: stores('other-key-2'), delivery }), [], 'two keys');
+});
+
 test('every secret the config names is checked; a worker needs no server or Centra secret; the unused PostgreSQL URL is not one', () => {
   const config = parseConfig(raw({ smtp: { host: 'h', auth: { user: 'u', pass: { env: 'T_SMTP_PASS' } } }, stores: [{ id: 1, name: 'S', kind: 'wholesale', plugins: [klaviyo({ apiKey: { env: 'T_KLAVIYO' } })] }], server: { host: '127.0.0.1', webhookSecrets: [{ env: 'T_WEBHOOK' }], adminToken: 'a' } }));
   assert.deepEqual(checkConfig(config, {}).missingSecrets, [

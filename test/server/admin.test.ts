@@ -3,7 +3,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeWebhookBody, signWebhook } from '../../src/centra/webhook.ts';
-import { api, ADMIN, SECRET, startHarness, waitFor, type Harness } from './helpers.ts';
+import { api, ADMIN, OPERATOR, SECRET, startHarness, waitFor, type Harness } from './helpers.ts';
+
+const operator = { authorization: `Bearer ${OPERATOR}` };
 
 let h: Harness;
 before(async () => {
@@ -93,10 +95,20 @@ test('deliveries: listing with filters, one with its attempts, replay; manual se
   assert.equal(one.status, 200);
   assert.ok(one.json.attemptLog.length >= 1);
   assert.equal((await api(h, 'GET', '/api/deliveries/nope')).status, 404);
-  const replay = await api(h, 'POST', `/api/deliveries/${encodeURIComponent(id)}/replay`);
-  assert.equal(replay.status, 202);
+  // Replaying a delivered row sends the email again: the admin token may not, the operator token only with force.
+  const path = `/api/deliveries/${encodeURIComponent(id)}/replay`;
+  const asAdmin = await api(h, 'POST', path);
+  assert.equal(asAdmin.status, 403, asAdmin.text);
+  assert.match(asAdmin.json.error, /operator token/);
+  const unforced = await api(h, 'POST', path, undefined, operator);
+  assert.equal(unforced.status, 409, unforced.text);
+  assert.match(unforced.json.error, /was delivered at .*a second time.*\?force=true/);
+  assert.equal((await h.service.bridge.outbox.getDelivery(id))?.status, 'delivered', 'a refused replay changes nothing');
+  const replay = await api(h, 'POST', `${path}?force=true`, undefined, operator);
+  assert.equal(replay.status, 202, replay.text);
+  assert.equal(replay.json.wasDelivered, true);
   await waitFor(async () => (await h.service.bridge.outbox.getDelivery(id))?.attemptLog.length === 2, 'replayed delivery sent again');
-  assert.equal((await api(h, 'POST', '/api/deliveries/nope/replay')).status, 404);
+  assert.equal((await api(h, 'POST', '/api/deliveries/nope/replay', undefined, operator)).status, 404);
 
   const number = wholesaleNumber();
   const manual = await api(h, 'POST', '/api/emails', { type: 'order', id: number, emailType: 'order' });

@@ -10,6 +10,8 @@ import { tempDir, waitFor } from '../helpers/sandbox.ts';
 export const SECRET = 'whsec-test';
 export const OLD_SECRET = 'whsec-old';
 export const ADMIN = 'admin-test-token';
+/** The token that may also replay (server.operatorToken). */
+export const OPERATOR = 'operator-test-token';
 export { waitFor };
 
 /** Log lines captured from the service's pino logger. */
@@ -63,7 +65,7 @@ export function harnessConfig(
     smtp: { host: '127.0.0.1', port: urls.smtpPort },
     storage: { sqlitePath: `${dir}/bridge.sqlite`, ...storage },
     delivery: { timeoutMs: 2_000, retry: { baseMs: 50, factor: 2, capMs: 400 }, pollMs: 20, leaseMs: 10_000, limits: { default: { attemptTimeoutMs: 8_000 } } },
-    server: { host: '127.0.0.1', port: 0, webhookSecrets: [SECRET, OLD_SECRET], adminToken: ADMIN, maxBodyBytes: 64 * 1024, ...server },
+    server: { host: '127.0.0.1', port: 0, webhookSecrets: [SECRET, OLD_SECRET], adminToken: ADMIN, operatorToken: OPERATOR, maxBodyBytes: 64 * 1024, ...server },
     centra: { url: `${urls.centra}/graphql`, token: 'centra-test-token', timeoutMs: 5_000, ...centra },
   });
 }

@@ -203,6 +203,34 @@ for (const [name, open] of Object.entries(adapters)) {
         await t.cleanup();
       }
     });
+
+    test('a delivered row replays only when asked to; dead letters by filter only at the confirmed count', async () => {
+      const t = await open();
+      try {
+        const outbox = createOutbox(t.store);
+        await outbox.enqueue([planned('a'), planned('b')], 'ev1', { orderNumber: '1', object: 'order-1' });
+        await outbox.enqueue([planned('c'), planned('e')], 'ev2', { orderNumber: '2', object: 'order-2' });
+        const now = Date.now() + 10;
+        assert.equal((await t.store.claimDue({ lane: 'klaviyo:main', owner: 'w', now, leaseMs: 60_000, limit: 4 })).length, 4);
+        for (const id of ['a', 'b', 'c', 'e']) {
+          const attempt = { deliveryId: id, attempt: 1, workerId: 'w', startedAt: now, finishedAt: now + 1, outcome: 'permanent' as const, status: 400, error: 'bad', durationMs: 1 };
+          const next = id === 'e' ? { status: 'delivered' as const, at: now + 1 } : { status: 'dead' as const, reason: 'bad request' };
+          assert.equal(await t.store.finishAttempt({ id, owner: 'w', now: now + 1, lastStatus: 400, next, attempt }), true);
+        }
+        assert.equal(await t.store.replay('e', now + 2), false, 'delivered: not replayed without evenDelivered');
+        assert.equal((await t.store.getDelivery('e'))?.status, 'delivered');
+        assert.deepEqual(await t.store.replayDeadMatching({ order: '1' }, now + 2, 1), { matched: 2, replayed: 0 }, 'a count other than the confirmed one changes nothing');
+        assert.equal((await t.store.getDelivery('a'))?.status, 'dead');
+        assert.deepEqual(await t.store.replayDeadMatching({ order: '1', status: 'delivered', limit: 1 }, now + 3, 2), { matched: 2, replayed: 2 }, 'status and paging are ignored');
+        assert.deepEqual([(await t.store.getDelivery('a'))?.status, (await t.store.getDelivery('b'))?.status, (await t.store.getDelivery('c'))?.status], ['pending', 'pending', 'dead']);
+        assert.deepEqual(await t.store.replayDeadMatching({ order: '2' }, now + 4, 1), { matched: 1, replayed: 1 }, 'the delivered row of the order is not touched');
+        assert.equal((await t.store.getDelivery('e'))?.status, 'delivered');
+        assert.equal(await t.store.replay('e', now + 5, { evenDelivered: true }), true);
+        assert.deepEqual([(await t.store.getDelivery('e'))?.status, (await t.store.getDelivery('e'))?.deliveredAt], ['pending', null]);
+      } finally {
+        await t.cleanup();
+      }
+    });
   });
 }
 

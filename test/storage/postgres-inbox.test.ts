@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import type { InboxStore, NewInboxEvent } from '../../src/storage/inbox.ts';
 import { createIngest, rowsOfCall } from '../../src/ingest/ingest.ts';
 import { openPostgresStorage, type PostgresStorage } from '../../src/storage/postgres/open.ts';
+import type { PostgresInbox } from '../../src/storage/postgres/inbox.ts';
 import { tempSchema, type TempSchema } from '../helpers/postgres.ts';
 import { callOf, DATE } from '../helpers/inbox.ts';
 
@@ -13,15 +14,17 @@ import { callOf, DATE } from '../helpers/inbox.ts';
 /**
  * Runs `fn` on a throwaway schema with `processes` inboxes on it. connectPostgres shares one pool
  * per (url, schema), so each store gets a url differing only by application_name: its own pool.
+ * Most tests run on a fake clock (`now` handed to due()), so leases are renewed only when a test
+ * says so (`renewEveryMs` 0); the renewal tests use the real clock.
  */
-async function withInboxes(processes: number, leaseMs: number | undefined, fn: (db: TempSchema, ...inboxes: InboxStore[]) => Promise<void>): Promise<void> {
+async function withInboxes(processes: number, leaseMs: number | undefined, fn: (db: TempSchema, ...inboxes: PostgresInbox[]) => Promise<void>, renewEveryMs = 0): Promise<void> {
   const db = await tempSchema('inbox');
   const stores: PostgresStorage[] = [];
   try {
     for (let i = 0; i < processes; i++) {
       const url = new URL(db.url);
       url.searchParams.set('application_name', `inbox-test-${i}`);
-      const storage = openPostgresStorage({ url: url.toString(), schema: db.schema }, { leaseMs });
+      const storage = openPostgresStorage({ url: url.toString(), schema: db.schema }, { leaseMs, renewEveryMs });
       stores.push(storage);
       await storage.handle.ready; // the tables exist before a test writes to them directly
     }
@@ -186,5 +189,49 @@ test('two processes expanding stored calls at once lose nothing and expand no ca
     assert.equal((await db.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM inbox_events'))[0].n, 500);
     assert.equal(await storedCalls(db), 0);
     assert.deepEqual(await b.counts(), { pending: 500, retry: 0, processed: 0, failed: 0 });
+  });
+});
+
+test('a claimed row stays claimed while it is worked on (renewed), and is due again one lease after its process stops renewing', async () => {
+  const leaseMs = 600;
+  await withInboxes(2, leaseMs, async (_db, a, b) => {
+    await a.insertMany([row('slow', 1), row('done', 2)]);
+    const claimed = await a.due(Date.now(), 10);
+    assert.deepEqual(claimed.map((r) => r.key).sort(), ['done', 'slow']);
+    await a.markProcessed('done', Date.now(), {});
+    assert.deepEqual(a.leases.held(), ['slow'], 'a recorded outcome ends the renewals');
+    // Three leases long: without renewal the other process would have taken it twice over.
+    const until = Date.now() + 3 * leaseMs;
+    while (Date.now() < until) {
+      assert.deepEqual(await b.due(Date.now(), 10), [], 'the other process never gets the row being worked on');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok((await a.get('slow'))!.nextAttemptAt > Date.now(), 'its lease lies ahead');
+    assert.equal((await a.get('done'))!.status, 'processed');
+
+    a.close(); // the process dies: nothing renews its lease any more
+    const diedAt = Date.now();
+    let taken: string[] = [];
+    while (taken.length === 0 && Date.now() < diedAt + 3 * leaseMs) {
+      taken = (await b.due(Date.now(), 10)).map((r) => r.key);
+      if (!taken.length) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.deepEqual(taken, ['slow'], 'due again for the other process');
+    // At most one lease (it may have just been renewed) plus the polling above, on a busy machine.
+    assert.ok(Date.now() - diedAt <= leaseMs + 400, `within one lease of the death: ${Date.now() - diedAt} ms`);
+  }, 200);
+});
+
+test('a renewal moves only a lease its process still holds: not one another process took after a lapse', async () => {
+  await withInboxes(2, 1_000, async (_db, a, b) => {
+    await a.insertMany([row('k', 1)]);
+    await a.due(10_000, 10); // a's lease ends at 11,000 (a fake clock: a stalled and did not renew)
+    const [taken] = await b.due(11_000, 10);
+    assert.equal(taken!.nextAttemptAt, 12_000, 'b took it once the lease lapsed');
+    await a.leases.renew();
+    assert.equal((await a.get('k'))!.nextAttemptAt, 12_000, "b's lease is untouched");
+    assert.deepEqual(a.leases.held(), [], 'and a knows it lost the row');
+    await b.leases.renew();
+    assert.ok((await a.get('k'))!.nextAttemptAt > Date.now(), "b's own renewal moves it");
   });
 });

@@ -114,14 +114,33 @@ export function openPostgresDeliveries(handle: PostgresHandle): PostgresDelivery
     async listAttempts(id) {
       return (await query<AttemptRow>('SELECT * FROM delivery_attempts WHERE delivery_id = $1 ORDER BY id', [id])).rows.map(toAttempt);
     },
-    async replay(id, now) {
+    async replay(id, now, opts = {}) {
       const res = await query(
         `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $2, lease_owner = NULL, lease_until = NULL,
                 delivered_at = NULL, updated_at = $2
-          WHERE id = $1 AND status <> 'in_flight'`,
-        [id, now],
+          WHERE id = $1 AND status <> 'in_flight' AND ($3 OR status <> 'delivered')`,
+        [id, now, opts.evenDelivered === true],
       );
       return (res.rowCount ?? 0) > 0;
+    },
+    async replayDeadMatching(filter, now, expect) {
+      await ready;
+      const w = deliveryWhere({ ...filter, status: 'dead' }, (n) => `$${n + 1}`);
+      try {
+        return await handle.transaction(async (client) => {
+          // Counted and changed in one statement; a count other than the one confirmed rolls it back.
+          const res = await client.query(
+            `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_owner = NULL, lease_until = NULL, updated_at = $1 ${w.sql}`,
+            [now, ...w.params],
+          );
+          const replayed = res.rowCount ?? 0;
+          if (replayed !== expect) throw new CountChanged(replayed);
+          return { matched: replayed, replayed };
+        });
+      } catch (err) {
+        if (err instanceof CountChanged) return { matched: err.matched, replayed: 0 };
+        throw err;
+      }
     },
     async replayAllDead(now) {
       const res = await query(
@@ -148,4 +167,11 @@ export function openPostgresDeliveries(handle: PostgresHandle): PostgresDelivery
       return (await query<{ emailType: string; count: number }>(sql)).rows as Awaited<ReturnType<DeliveryStore['countsByEmailType']>>;
     },
   };
+}
+
+/** Rolls back a bulk replay whose count is not the one the operator confirmed. */
+class CountChanged extends Error {
+  constructor(readonly matched: number) {
+    super(`the count changed: ${matched}`);
+  }
 }

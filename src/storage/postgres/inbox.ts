@@ -3,26 +3,42 @@
 // the tables, so the two reads that hand out work also claim it:
 //  - expandCalls locks the stored calls it takes (FOR UPDATE SKIP LOCKED): two expanders never
 //    expand the same call, and neither waits for the other;
-//  - due() leases the rows it returns by pushing their next_attempt_at `leaseMs` ahead: no other
-//    process takes them meanwhile, and if this one dies they are due again when the lease ends.
+//  - due() leases the rows it returns by pushing their next_attempt_at `leaseMs` (15 s) ahead: no
+//    other process takes them meanwhile; the lease is renewed while the row is worked on
+//    (inbox-lease.ts), and if this process dies the rows are due again when the lease ends.
 // The writes of rows and the expansion of stored calls are in src/storage/postgres/inbox-writes.ts.
 import type { QueryResultRow } from 'pg';
 import { orderOfResult, type CallDecoder, type InboxFilter, type InboxStatus, type InboxStore } from '../inbox.ts';
 import { DUE, toInboxEvent as toEvent, type InboxRow as Row } from '../rows.ts';
 import type { PostgresHandle } from './connect.ts';
 import { errorText, expandCalls, insertPending } from './inbox-writes.ts';
+import { inboxLeaseKeeper, type InboxLeaseKeeper } from './inbox-lease.ts';
 
 export interface PostgresInboxOptions {
-  /** How long a row returned by due() stays claimed by this process (default 60 s). */
+  /** How long a row returned by due() stays claimed by this process unless renewed; renewed every third of it while worked on (default 15 s). */
   leaseMs?: number;
+  /** How often those leases are renewed (default a third of leaseMs; 0 = never by itself: tests on a fake clock). */
+  renewEveryMs?: number;
+}
+
+export const DEFAULT_INBOX_LEASE_MS = 15_000;
+
+export interface PostgresInbox extends InboxStore {
+  /** The claims this process keeps renewed. */
+  readonly leases: InboxLeaseKeeper;
+  /** Stops renewing (the store is closing). */
+  close(): void;
 }
 
 /** The inbox in the schema of `handle` (the store's pool; src/storage/postgres/open.ts releases it). */
-export function openPostgresInbox(handle: PostgresHandle, options: PostgresInboxOptions = {}): InboxStore {
+export function openPostgresInbox(handle: PostgresHandle, options: PostgresInboxOptions = {}): PostgresInbox {
   const { ready } = handle;
-  const leaseMs = options.leaseMs ?? 60_000;
+  const leaseMs = options.leaseMs ?? DEFAULT_INBOX_LEASE_MS;
+  const leases = inboxLeaseKeeper(handle, { leaseMs, renewEveryMs: options.renewEveryMs });
   const query = async <R extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> => (await handle.query<R>(sql, params)).rows;
   return {
+    leases,
+    close: () => leases.close(),
     async insertMany(rows) {
       await ready;
       if (!rows.length) return [];
@@ -49,8 +65,9 @@ export function openPostgresInbox(handle: PostgresHandle, options: PostgresInbox
 
     /**
      * Claims the due rows: they come back with nextAttemptAt = now + leaseMs (the end of the
-     * claim), not the time they were due. markProcessed/markFailed/markRetry end the claim; a row
-     * whose outcome is never recorded is due again once the lease ends (processed at least once).
+     * claim), not the time they were due, and stay claimed (renewed) until markProcessed,
+     * markFailed or markRetry ends the claim; a row whose outcome is never recorded is due again
+     * once the lease ends (processed at least once).
      */
     async due(now, limit, exclude) {
       const rows = await query<Row & { due_at: number }>(
@@ -67,10 +84,12 @@ export function openPostgresInbox(handle: PostgresHandle, options: PostgresInbox
       );
       // UPDATE … RETURNING has no order of its own: oldest due first, as claimed.
       rows.sort((a, b) => a.due_at - b.due_at || a.received_at - b.received_at);
+      leases.claimed(rows.map((r) => ({ key: r.key, until: r.next_attempt_at })));
       return rows.map(toEvent);
     },
 
     async markProcessed(key, now, result) {
+      leases.ended(key);
       await query(
         `UPDATE inbox_events SET status = 'processed', attempts = attempts + 1, updated_at = $1, processed_at = $1, last_error = NULL, result = $2, order_number = $4 WHERE key = $3`,
         [now, JSON.stringify(result ?? null), key, orderOfResult(result)],
@@ -78,10 +97,12 @@ export function openPostgresInbox(handle: PostgresHandle, options: PostgresInbox
     },
 
     async markFailed(key, now, error) {
+      leases.ended(key);
       await query(`UPDATE inbox_events SET status = 'failed', attempts = attempts + 1, updated_at = $1, last_error = $2 WHERE key = $3`, [now, errorText(error), key]);
     },
 
     async markRetry(key, now, nextAttemptAt, error) {
+      leases.ended(key);
       await query(
         `UPDATE inbox_events SET status = 'retry', attempts = attempts + 1, updated_at = $1, next_attempt_at = $2, last_error = $3 WHERE key = $4`,
         [now, nextAttemptAt, errorText(error), key],

@@ -110,4 +110,23 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX inbox_events_order ON inbox_events (order_number) WHERE order_number IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'rate buckets shared per credential',
+    sql: `
+      -- Token buckets per credential, shared by every process of the deployment (docs/delivery.md,
+      -- "Rate limits per credential"): one row per (credential, window) of the ESP's limits. The
+      -- credential is esp:<first 16 hex of SHA-256 over esp and the key>, never the key itself.
+      -- Each lease updates a row in place: a low fill factor keeps those updates HOT (no index change).
+      CREATE TABLE rate_buckets (
+        credential  TEXT NOT NULL,
+        interval_ms BIGINT NOT NULL,
+        capacity    DOUBLE PRECISION NOT NULL,
+        per_ms      DOUBLE PRECISION NOT NULL,   -- refill per millisecond
+        tokens      DOUBLE PRECISION NOT NULL,
+        updated_at  BIGINT NOT NULL,             -- the database's clock, epoch ms
+        PRIMARY KEY (credential, interval_ms)
+      ) WITH (fillfactor = 50);
+    `,
+  },
 ];

@@ -2,8 +2,8 @@
 // each owning its statements (enqueue, claim, finish in src/storage/sqlite/finish.ts, operator
 // writes, reads in src/storage/sqlite/deliveries-read.ts).
 import type Database from 'better-sqlite3';
-import type { ClaimArgs, DeliveryStore, NewDelivery, StoredDelivery } from '../deliveries.ts';
-import { ACTIVE, toDelivery, type DeliveryRow } from '../rows.ts';
+import type { ClaimArgs, DeliveryFilter, DeliveryStore, NewDelivery, StoredDelivery } from '../deliveries.ts';
+import { ACTIVE, deliveryWhere, toDelivery, type DeliveryRow } from '../rows.ts';
 import { sqliteDeliveryReads } from './deliveries-read.ts';
 import { sqliteFinishes } from './finish.ts';
 
@@ -41,11 +41,14 @@ export function openSqliteDeliveries(db: Database.Database): SqliteDeliveryStore
     async resumeRetries(a) {
       return operator.resume.run({ lane: a.lane, since: a.since, now: a.now, limit: a.limit === undefined ? -1 : Math.max(0, Math.floor(a.limit)) }).changes;
     },
-    async replay(id, now) {
-      return operator.replayOne.run({ id, now }).changes > 0;
+    async replay(id, now, opts = {}) {
+      return operator.replayOne.run({ id, now, evenDelivered: opts.evenDelivered ? 1 : 0 }).changes > 0;
     },
     async replayAllDead(now) {
       return operator.replayDead.run({ now }).changes;
+    },
+    async replayDeadMatching(filter, now, expect) {
+      return operator.replayDeadMatching(filter, now, expect);
     },
   };
 }
@@ -126,11 +129,18 @@ function operatorWrites(db: Database.Database) {
       UPDATE deliveries
          SET status = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL,
              delivered_at = NULL, updated_at = @now
-       WHERE id = @id AND status <> 'in_flight'`),
+       WHERE id = @id AND status <> 'in_flight' AND (@evenDelivered = 1 OR status <> 'delivered')`),
     replayDead: db.prepare(`
       UPDATE deliveries
          SET status = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL,
              updated_at = @now
        WHERE status = 'dead'`),
+    replayDeadMatching: db.transaction((filter: DeliveryFilter, now: number, expect: number) => {
+      const w = deliveryWhere({ ...filter, status: 'dead' }, () => '?');
+      const matched = (db.prepare(`SELECT COUNT(*) AS n FROM deliveries ${w.sql}`).get(...w.params) as { n: number }).n;
+      if (matched !== expect) return { matched, replayed: 0 };
+      const sql = `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? ${w.sql}`;
+      return { matched, replayed: db.prepare(sql).run(now, now, ...w.params).changes };
+    }),
   };
 }

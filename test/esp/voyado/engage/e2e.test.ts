@@ -64,7 +64,7 @@ test('mode all: customers become Members (created once, then updated), purchase 
     assert.deepEqual(rows.filter((r) => r.emailType === 'engage_receipt').map((r) => r.id).sort(), ['2:engage_receipt:order-5001', '2:engage_receipt:return-61']);
     for (const r of rows) assert.ok(!JSON.stringify(r).includes('voyado-test-key'));
     // A receipt posted again (an operator replay) is ignored by Engage: still two receipts.
-    assert.equal(await bridge.outbox.replay('2:engage_receipt:order-5001'), true);
+    assert.equal(await bridge.outbox.replay('2:engage_receipt:order-5001', { evenDelivered: true }), true);
     await bridge.worker.drain({ timeoutMs: 20_000 });
     assert.equal(v.state.receipts.length, 2);
     assert.equal(v.state.counters.duplicates, 1);
@@ -149,7 +149,7 @@ test('promotion on a paid order: redeemed exactly once, even when the shipped ev
     assert.equal(row.emailType, 'engage_redeem');
     assert.equal(row.attempts, 1);
     // A redeem that reaches Engage again (answer lost, operator replay): 409 PromotionAlreadyRedeemed counts as delivered.
-    assert.equal(await bridge.outbox.replay(row.id), true);
+    assert.equal(await bridge.outbox.replay(row.id, { evenDelivered: true }), true);
     await bridge.worker.drain({ timeoutMs: 20_000 });
     const replayed = (await bridge.outbox.getDelivery(row.id))!;
     assert.equal(replayed.status, 'delivered');
