@@ -11,6 +11,7 @@ import { ESP_MODULES, FALLBACK, credentialRefOf, deliveryDefaults, secretPathsOf
 import { laneKey } from '../delivery/outbox.ts';
 import { credentialId, type LaneCredential } from '../delivery/rate-gate.ts';
 import type { ContactLinks } from '../storage/contacts.ts';
+import type { DeliveryStore } from '../storage/deliveries.ts';
 import { planEvent } from '../pipeline/plan.ts';
 import { eventKeyOf } from '../ingest/event-key.ts';
 import type { EventSink, SubmitResult } from '../ingest/ports.ts';
@@ -40,12 +41,12 @@ export interface BridgeOptions {
   sqlitePath?: string;
   /** Where secrets named by the config are read (default process.env). */
   env?: NodeJS.ProcessEnv;
-  /** Wraps each transport handed to the worker (e.g. to time attempts for metrics). */
-  wrapTransport?: (transport: Transport) => Transport;
+  /** Wraps the delivery store the outbox and the worker use (metrics and readiness observe it: src/delivery/observed-store.ts). */
+  wrapDeliveries?: (store: DeliveryStore) => DeliveryStore;
 }
 
 function pluginByName(config: Config, esp: string, name: string): PluginConfig {
-  for (const s of config.stores) for (const p of s.plugins) if (p.name === name && p.esp === esp) return p;
+  for (const s of config.stores) for (const p of s.plugins) if (p.esp === esp && (p.name === name || p.renamedFrom.includes(name))) return p;
   throw new Error(`no ${esp} plugin named "${name}" in the config (a stored delivery names it)`);
 }
 
@@ -88,14 +89,14 @@ export function laneCredentials(config: Config, env?: NodeJS.ProcessEnv): LaneCr
 
 export function openBridge(config: Config, options: BridgeOptions = {}): Bridge {
   const storage = options.storage ?? openStorage(config.storage, { sqlitePath: options.sqlitePath, env: options.env });
-  const store = storage.deliveries;
+  const store = options.wrapDeliveries ? options.wrapDeliveries(storage.deliveries) : storage.deliveries;
   const outbox = createOutbox(store, { redact: (d) => redactRequest(d.request, secretPathsOf(d.esp)) });
   const d = config.delivery;
   const espDefaults = deliveryDefaults();
   const transports = createTransports(config, { contacts: storage.contacts });
   const worker = createWorker({
     store,
-    transports: options.wrapTransport ? transports.map(options.wrapTransport) : transports,
+    transports,
     policy: { ...d.retry, esps: { ...espDefaults.retry, ...d.retry.esps } },
     limits: d.limits,
     espLimits: espDefaults.limits,

@@ -8,6 +8,7 @@ import { stricterRates, type LaneCredential } from '../delivery/rate-gate.ts';
 import { laneCredentials } from './bridge.ts';
 import { FALLBACK, deliveryDefaults, espModuleFor } from '../esp/modules.ts';
 import { fallbackRoutes } from '../routing/fallback-reach.ts';
+import type { PluginUse } from '../storage/maintenance.ts';
 
 export interface Findings {
   /** The config cannot run as it is: refused at start-up, exit 1 from check-config. */
@@ -31,6 +32,8 @@ function fallbackFindings(config: Config): string[] {
   if (config.smtp) return [];
   const out: string[] = [];
   for (const store of config.stores) {
+    // A store in shadow mode sends nothing: its fallback deliveries are stored, never sent.
+    if (store.mode === 'shadow') continue;
     const routes = fallbackRoutes(store);
     if (!routes.length) continue;
     const shown = routes.slice(0, 4).map((r) => `${r.emailType} to the ${r.recipient.replace('_', ' ')} ${r.when}`);
@@ -57,6 +60,12 @@ function leaseFindings(config: Config): { errors: string[]; warnings: string[] }
     } else if (d.timeoutMs > attemptTimeoutMs) {
       warnings.push(`lane ${lane}: delivery.timeoutMs ${d.timeoutMs} is above its attemptTimeoutMs ${attemptTimeoutMs}; the engine aborts first, and counts it as ambiguous`);
     }
+  }
+  // Limits for a lane no plugin has (a typo, or a plugin renamed since) silently do nothing.
+  const known = new Set(lanes.map((l) => laneKey(l.esp, l.plugin)));
+  for (const s of config.stores) for (const p of s.plugins) for (const old of p.renamedFrom) known.add(laneKey(espModuleFor(p).name, old));
+  for (const lane of Object.keys(d.limits.lanes ?? {})) {
+    if (!known.has(lane)) warnings.push(`delivery.limits.lanes."${lane}": no plugin has this lane (lanes are esp:plugin, e.g. ${[...known][0]}); these limits apply to nothing`);
   }
   return { errors, warnings };
 }
@@ -116,4 +125,37 @@ export function startupProblems(config: Config, role: 'serve' | 'worker', env: N
   const f = checkConfig(config, env, now);
   const missing = f.missingSecrets.filter((s) => role === 'serve' || !/^(server|centra)\b/.test(s.path));
   return [...f.errors, ...missing.map((s) => `${s.path}: environment variable ${s.env} is not set`)];
+}
+
+/**
+ * Stored deliveries that name a plugin the config no longer has (by name or `renamedFrom`): their
+ * transport finds no settings, so they would end as dead letters. Rows still to be sent are an
+ * error, dead letters a warning (a replay would fail the same way).
+ */
+export function storedPluginFindings(config: Config, uses: readonly PluginUse[]): { errors: string[]; warnings: string[] } {
+  const known = new Set<string>();
+  const byEsp = new Map<string, string[]>();
+  for (const s of config.stores) {
+    for (const p of s.plugins) {
+      const esp = espModuleFor(p).name;
+      for (const name of [p.name, ...p.renamedFrom]) known.add(laneKey(esp, name));
+      byEsp.set(esp, [...(byEsp.get(esp) ?? []), p.name]);
+    }
+  }
+  if (config.smtp) known.add(laneKey(FALLBACK.name, 'fallback'));
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  for (const u of uses) {
+    if (known.has(laneKey(u.esp, u.plugin))) continue;
+    const candidates = byEsp.get(u.esp) ?? [];
+    const hint =
+      u.esp === FALLBACK.name
+        ? 'add an smtp: section (docs/config.md)'
+        : candidates.length
+          ? `if it was renamed, add renamedFrom: ${u.plugin} to the ${u.esp} plugin now called ${candidates.map((c) => `"${c}"`).join(' or ')}, or move the rows with esp-bridge rename-plugin ${u.plugin} <new name> --esp ${u.esp} (docs/operations.md, "Renaming a plugin")`
+          : `the config has no ${u.esp} plugin at all; put back a ${u.esp} plugin named "${u.plugin}" (or renamedFrom: ${u.plugin}) to send them`;
+    if (u.active > 0) errors.push(`${u.active} stored deliveries still to be sent name ${u.esp} plugin "${u.plugin}", which this config does not have: they would end as dead letters; ${hint}`);
+    if (u.dead > 0) warnings.push(`${u.dead} dead letters name ${u.esp} plugin "${u.plugin}", which this config does not have: a replay would fail; ${hint}`);
+  }
+  return { errors, warnings };
 }

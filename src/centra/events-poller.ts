@@ -52,6 +52,8 @@ export interface EventsPollerOptions {
   /** Handles a batch; returns the eventIds that were handled (only those are confirmed). */
   onEvents: (events: PolledEvent[]) => Promise<Iterable<number>>;
   onError?: (err: unknown) => void;
+  /** After each poll Centra answered, events or none (readiness: Centra reachable). */
+  onPolled?: (result: PollResult) => void;
 }
 
 export interface PollResult {
@@ -130,6 +132,7 @@ export function createEventsPoller(opts: EventsPollerOptions): EventsPoller {
     if (!running) return;
     timer = setTimeout(() => {
       inFlight = pollOnce()
+        .then((r) => opts.onPolled?.(r))
         .catch((err) => opts.onError?.(err))
         .finally(() => {
           inFlight = undefined;

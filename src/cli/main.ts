@@ -50,7 +50,8 @@ export async function main(argv: string[]): Promise<void> {
     .command('check-config')
     .description('validate a configuration file and summarize it')
     .argument('<file>', 'configuration file (YAML or JSON)')
-    .action(async (file: string) => (await import('./check-config.ts')).checkConfigCommand(file));
+    .option('--store <file>', "a SQLite store whose deliveries' plugin names to check (default: the config's store, when it exists)")
+    .action(async (file: string, opts: { store?: string }) => (await import('./check-config.ts')).checkConfigCommand(file, opts));
 
   program
     .command('worker')
@@ -95,6 +96,32 @@ export async function main(argv: string[]): Promise<void> {
     .option('--all-dead', 'queue every dead delivery again')
     .option('--force', 'replay a delivery that was already delivered (the recipient gets the email again)')
     .action(async (id: string | undefined, opts: { config: string; allDead?: boolean; force?: boolean }) => (await import('./operations.ts')).replayCommand(id, opts));
+
+  program
+    .command('erase')
+    .description("remove a person's data from the store: deliveries to the address (unsent ones never sent), stored events carrying it, contact links")
+    .requiredOption('--email <address>', 'the address (any case)')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('--store <file>', "a SQLite store instead of the config's")
+    .option('--json', 'print JSON')
+    .action(async (opts) => (await import('./housekeeping.ts')).eraseCommand(opts));
+
+  program
+    .command('rename-plugin')
+    .description("move stored deliveries and contact links from a plugin's old name to its new one (stop serve and workers first)")
+    .argument('<old>', 'the name stored deliveries carry')
+    .argument('<new>', "the plugin's name in the config now")
+    .requiredOption('--esp <esp>', "the plugin's esp")
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('--store <file>', "a SQLite store instead of the config's")
+    .action(async (from: string, to: string, opts) => (await import('./housekeeping.ts')).renamePluginCommand(from, to, opts));
+
+  program
+    .command('prune')
+    .description("apply storage.retention now (serve and worker also do it every storage.retention.everyMinutes)")
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('--store <file>', "a SQLite store instead of the config's (default retention)")
+    .action(async (opts) => (await import('./housekeeping.ts')).pruneCommand(opts));
 
   program
     .command('serve')

@@ -6,6 +6,7 @@ import { startupProblems } from '../app/preflight.ts';
 import { ConflictError, InputError, NotFoundError } from '../config/errors.ts';
 import { AlreadyDeliveredError, replayDelivery } from '../delivery/outbox.ts';
 import { oneOf } from './flags.ts';
+import { startRetention } from '../app/retention.ts';
 
 export async function workerCommand(opts: { config: string; untilIdle?: boolean; logLevel?: string }): Promise<void> {
   const level = oneOf(opts.logLevel, LOG_LEVELS, '--log-level');
@@ -20,6 +21,7 @@ export async function workerCommand(opts: { config: string; untilIdle?: boolean;
     return;
   }
   bridge.worker.start();
+  const retention = startRetention(bridge.storage.maintenance, config.storage.retention, logger.child({ component: 'retention' }));
   logger.info({ store: bridge.storage.describe(), workerId: bridge.worker.workerId }, 'worker started');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -27,6 +29,7 @@ export async function workerCommand(opts: { config: string; untilIdle?: boolean;
     process.once('SIGINT', stop);
   });
   logger.info('stopping: finishing sends in flight');
+  await retention.stop();
   await bridge.close();
 }
 

@@ -46,6 +46,12 @@ export const storeSchema = z
     plugins: z.array(pluginSchema).default([]),
     /** The bridge's own emails when no plugin takes one. */
     fallback: FALLBACK.settingsSchema,
+    /**
+     * shadow: every delivery of the store (the fallback's too) is planned and stored, status
+     * `shadow`, and never sent: the dry run before switching Centra's own emails off
+     * (docs/moving-off-centra-emails.md). A plugin's own `mode` does it for that plugin only.
+     */
+    mode: z.enum(['live', 'shadow']).default('live'),
   })
   .strict()
   .superRefine((store, ctx) => {
@@ -93,5 +99,17 @@ export const configSchema = z
         plugins.set(p.name, s.id);
       });
     });
+    // An old name is an alias for exactly one plugin, and no longer any plugin's own name.
+    const aliases = new Map<string, string>();
+    config.stores.forEach((s, i) =>
+      s.plugins.forEach((p, j) =>
+        p.renamedFrom.forEach((old, k) => {
+          const path = ['stores', i, 'plugins', j, 'renamedFrom', k];
+          if (plugins.has(old)) ctx.addIssue({ code: 'custom', path, message: `"${old}" is still a plugin's name; renamedFrom names a plugin's former name` });
+          else if (aliases.has(old) && aliases.get(old) !== p.name) ctx.addIssue({ code: 'custom', path, message: `"${old}" is also in plugin "${aliases.get(old)}"'s renamedFrom` });
+          aliases.set(old, p.name);
+        }),
+      ),
+    );
   });
 export type Config = z.infer<typeof configSchema>;

@@ -7,6 +7,20 @@ import { resolveSecret, secretRefSchema, type SecretRef } from './secret.ts';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+export const readinessSchema = z
+  .object({
+    /** A lane whose last this-many attempts all failed (none delivered since) is failing. */
+    laneFailingAfter: z.number().int().positive().default(5),
+    /** The oldest delivery still to be sent may wait this long. */
+    backlogMaxSec: z.number().int().positive().default(900),
+    /** This many dead letters within the window degrade readiness (0: never). */
+    deadLettersMax: z.number().int().min(0).default(10),
+    deadLettersWindowMin: z.number().int().positive().default(15),
+  })
+  .strict()
+  .prefault({});
+export type ReadinessRules = z.output<typeof readinessSchema>;
+
 export const serverSchema = z
   .object({
     /** Port to listen on; default: the PORT environment variable, else 8080. 0 = any free port. */
@@ -39,6 +53,10 @@ export const serverSchema = z
       .default({ headersMs: 10_000, requestMs: 30_000, idleMs: 60_000, keepAliveMs: 5_000 }),
     /** Connections open at once; one more is closed as soon as it is accepted. */
     maxConnections: z.number().int().positive().default(1024),
+    /** When GET /readyz says degraded (docs/operations.md, "Health"). */
+    readiness: readinessSchema,
+    /** How often the metrics' delivery and inbox gauges are counted from the store again (between counts they follow the store's events). */
+    metricsRecountMinutes: z.number().positive().max(1440).default(5),
   })
   .strict();
 export type ServerTimeouts = z.output<typeof serverSchema>['timeouts'];
@@ -71,6 +89,8 @@ export interface ResolvedServerSettings {
   signatureToleranceSec: number;
   timeouts: ServerTimeouts;
   maxConnections: number;
+  readiness: ReadinessRules;
+  metricsRecountMinutes: number;
   centra: { url: string; token: string; mode: 'webhook' | 'events'; pollIntervalMs: number; timeoutMs: number };
 }
 
@@ -122,6 +142,8 @@ export function resolveServerSettings(
     signatureToleranceSec: server.signatureToleranceSec,
     timeouts: server.timeouts,
     maxConnections: server.maxConnections,
+    readiness: server.readiness,
+    metricsRecountMinutes: server.metricsRecountMinutes,
     centra: { url: centra.url, token, mode: centra.mode, pollIntervalMs: centra.pollIntervalMs, timeoutMs: centra.timeoutMs },
   };
 }

@@ -68,6 +68,7 @@ export function createOutbox(store: DeliveryStore, options: OutboxOptions = {}):
           createdAt: now,
           orderNumber: subject?.orderNumber ?? null,
           object: subject?.object ?? null,
+          ...(d.shadow ? { shadow: true } : {}),
         };
       });
       const result = await store.insertDeliveries(rows);
@@ -140,6 +141,8 @@ export async function replayDelivery(
   if (!before) throw new NotFoundError(`no delivery ${id}`);
   if (await outbox.replay(id, { evenDelivered: opts.force === true })) return { id, status: 'pending', wasDelivered: before.status === 'delivered' };
   const now = await outbox.getDelivery(id);
+  if (now?.status === 'shadow') throw new ConflictError(`delivery ${id} was planned in shadow mode and is never sent; switch the plugin to mode: live for new events`);
+  if (now?.prunedAt) throw new ConflictError(`delivery ${id} cannot be sent again: its request was removed (retention or an erase) on ${new Date(now.prunedAt).toISOString()}`);
   if (now?.status === 'delivered') throw new AlreadyDeliveredError(id, now.deliveredAt);
   if (now) throw new ConflictError(`delivery ${id} is in flight; try again when it has finished`);
   throw new NotFoundError(`no delivery ${id}`);

@@ -26,6 +26,8 @@ export interface PlannedDelivery {
   /** The ESP module's name, or the fallback's (src/esp/modules.ts CHANNEL_NAMES). */
   esp: string;
   request: OutgoingRequest;
+  /** Planned for a plugin or store in shadow mode: stored with status `shadow`, never sent. */
+  shadow?: boolean;
 }
 
 /** Reported for every email that is not sent, with the reason. */

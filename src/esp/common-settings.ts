@@ -5,6 +5,11 @@ import { emailTogglesSchema, restrictionsSchema } from '../routing/restrictions.
 
 export const commonPluginFields = {
   name: z.string().min(1),
+  /**
+   * The names this plugin had before (docs/operations.md, "Renaming a plugin"): deliveries stored
+   * under an old name are sent with this plugin's settings instead of being stranded.
+   */
+  renamedFrom: z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v])).default([]),
   apiKey: secretRefSchema,
   /** The ESP's API base URL (the sandbox emulators in tests and the demo). */
   baseUrl: z.string().url().optional(),
@@ -14,6 +19,8 @@ export const commonPluginFields = {
   emails: emailTogglesSchema,
   /** Which product image size to send (a size name of the product media). */
   imageSize: z.string().default('standard'),
+  /** shadow: this plugin's deliveries are planned and stored (status `shadow`) but never sent (docs/moving-off-centra-emails.md). */
+  mode: z.enum(['live', 'shadow']).default('live'),
 };
 
 const pluginSettingsSchema = z.object({ esp: z.string(), ...commonPluginFields });

@@ -54,6 +54,8 @@ export interface ProcessorOptions {
   now?: () => number;
   /** Called after each event (metrics, tests). */
   onOutcome?: (event: InboxEvent, outcome: ProcessOutcome) => void;
+  /** Told whether each fetch reached Centra (readiness: Centra's recent state, without a request of its own). */
+  onCentraAnswer?: (answer: { ok: true } | { ok: false; error: string }) => void;
 }
 
 export interface Processor {
@@ -109,7 +111,7 @@ export function createProcessor(opts: ProcessorOptions): Processor {
       return { status: 'failed', error: `event type ${row.type} is not processed` };
     } else {
       if (!opts.centra) throw new CentraUnavailableError('no Centra client configured');
-      const object = await opts.centra.fetchSnapshot({ type: row.type as SnapshotType, id: row.objectId });
+      const object = await fetchObject(row);
       if (object === null) {
         log.info({ key: row.key, type: row.type, id: row.objectId }, 'object not found in Centra: nothing to send');
         return { status: 'processed', result: { note: `${row.type} ${row.objectId} not found in Centra` } };
@@ -120,6 +122,18 @@ export function createProcessor(opts: ProcessorOptions): Processor {
     }
     const r = await bridge.submit(event, row.key);
     return { status: 'processed', result: { deliveries: r.deliveries, inserted: r.inserted, duplicates: r.duplicates, skipped: r.skipped, orderNumber: r.orderNumber, object: r.object } };
+  }
+
+  /** Fetches the event's object, telling onCentraAnswer whether Centra answered (a query error is an answer). */
+  async function fetchObject(row: InboxEvent) {
+    try {
+      const object = await opts.centra!.fetchSnapshot({ type: row.type as SnapshotType, id: row.objectId });
+      opts.onCentraAnswer?.({ ok: true });
+      return object;
+    } catch (err) {
+      opts.onCentraAnswer?.(err instanceof CentraUnavailableError ? { ok: false, error: redactString((err as Error).message) } : { ok: true });
+      throw err;
+    }
   }
 
   async function processRow(row: InboxEvent): Promise<ProcessOutcome> {

@@ -28,7 +28,12 @@ export interface ReceiveWebhookDeps {
   log: { warn: LogFn; info: LogFn; error: LogFn };
   /** Told of every event received, known or not (metrics). */
   onReceived?: (events: readonly WebhookEvent[], ignored: readonly IgnoredWebhookEvent[]) => void;
+  /** Told of every call refused, and of the invalid events of an accepted one (metrics). */
+  onRejected?: (reason: WebhookRejection, count: number) => void;
 }
+
+/** Why a webhook call (or, for invalid_event, one event of it) was not taken. */
+export type WebhookRejection = 'bad_signature' | 'bad_content_type' | 'bad_body' | 'invalid_event';
 
 export interface WebhookReceipt {
   received: number;
@@ -48,15 +53,18 @@ export async function receiveWebhookCall(deps: ReceiveWebhookDeps, call: Webhook
   const verified = verifySignature(call.raw, call.signature, deps.secrets, deps.now(), deps.toleranceSec);
   if (!verified.ok) {
     log.warn({ reason: verified.reason, ip: call.ip, bytes: call.raw.length }, 'webhook rejected: signature');
+    deps.onRejected?.('bad_signature', 1);
     throw new UnauthorizedError(verified.reason);
   }
   if (!/^application\/x-www-form-urlencoded\b/i.test(call.contentType ?? '')) {
     log.warn({ contentType: call.contentType ?? null }, 'webhook rejected: not a form body');
+    deps.onRejected?.('bad_content_type', 1);
     throw new RequestError('Centra sends application/x-www-form-urlencoded payload=<json>', []);
   }
   const parsed = parseWebhookBody(call.raw, deps.maxEvents);
   if (!parsed.ok) {
     log.warn({ reason: parsed.reason, bytes: call.raw.length }, 'webhook rejected: body');
+    deps.onRejected?.('bad_body', 1);
     throw new RequestError(parsed.reason, []);
   }
   for (const ig of parsed.ignored) {
@@ -65,6 +73,7 @@ export async function receiveWebhookCall(deps: ReceiveWebhookDeps, call: Webhook
   const problems = parsed.invalid.slice(0, MAX_PROBLEMS_SHOWN).map((e) => e.reason);
   if (parsed.invalid.length) {
     log.warn({ invalid: parsed.invalid.length, valid: parsed.events.length, problems }, 'webhook events invalid: recorded as failed, the valid ones accepted');
+    deps.onRejected?.('invalid_event', parsed.invalid.length);
   }
   deps.onReceived?.(parsed.events, parsed.ignored);
   try {

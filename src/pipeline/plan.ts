@@ -45,5 +45,8 @@ export function planEvent(centraEvent: CentraEvent, config: Config): Plan {
   }
   deliveries.push(...planSync(event, store));
   const order = orderNumberOf(event.subject);
+  // Shadow mode: planned and stored exactly as they would be sent, and marked never to be sent.
+  const shadowPlugins = new Set(store.plugins.filter((p) => p.mode === 'shadow').map((p) => p.name));
+  for (const d of deliveries) if (store.mode === 'shadow' || shadowPlugins.has(d.plugin)) d.shadow = true;
   return { deliveries, skipped, subject: { orderNumber: order === null ? null : String(order), object: event.subjectRef } };
 }

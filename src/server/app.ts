@@ -22,6 +22,9 @@ import type { Processor } from '../ingest/processor.ts';
 import type { Logger } from '../log.ts';
 import { fail, kindOfStatus, ok, resultOfError, send } from './errors.ts';
 import type { ServiceMetrics } from './metrics.ts';
+import type { Readiness } from '../app/health.ts';
+import { healthRoutes } from './health.ts';
+import { eraseRoutes } from './erase-route.ts';
 import { consoleRoutes } from './console/routes.ts';
 import { deliveryQuery, parseQuery } from './queries.ts';
 import { registerReplayRoutes } from './replay-routes.ts';
@@ -48,6 +51,8 @@ export interface AppDeps {
   /** Registers POST /bench/noop: parses a webhook body like the real route and answers, storing nothing. */
   benchNoopRoute?: boolean;
   now?: () => number;
+  /** GET /readyz's checks (src/app/health.ts); without it /readyz answers ok. */
+  readiness?: () => Promise<Readiness>;
 }
 
 const inboxQuery = z
@@ -159,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         for (const e of events) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
         for (const [type, n] of byType) metrics.eventsReceived.inc({ type, source: 'webhook' }, n);
       },
+      onRejected: metrics.webhookRejected,
     };
 
     scope.post('/webhooks/centra', async (req, reply) => {
@@ -181,20 +187,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
-  // --- Health and metrics (no auth).
-  app.get('/healthz', async (_req, reply) => {
-    try {
-      const [queueDepth, inboxPending] = await Promise.all([bridge.outbox.queueDepth(), inbox.pendingCount()]);
-      return send(reply, ok({ status: 'ok', queueDepth, inboxPending }));
-    } catch (err) {
-      log.error({ err: (err as Error).message }, 'health check: the store does not answer');
-      return send(reply, fail('unavailable', 'the store does not answer'));
-    }
-  });
-  app.get('/metrics', async (_req, reply) => {
-    const text = await metrics.registry.metrics();
-    return reply.header('content-type', metrics.registry.contentType).send(text);
-  });
+  // --- Health, readiness and metrics (no auth).
+  await app.register(
+    healthRoutes({
+      counts: async () => {
+        const [queueDepth, inboxPending] = await Promise.all([bridge.outbox.queueDepth(), inbox.pendingCount()]);
+        return { queueDepth, inboxPending };
+      },
+      readiness: deps.readiness,
+      metrics,
+      logger: log,
+    }),
+  );
 
   // --- Routes the ESP modules serve (e.g. a storefront's promotions), each behind its own auth.
   for (const m of ESP_MODULES) {
@@ -253,6 +257,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const row = await inbox.get(req.params.key);
       return send(reply, row ? ok(redactSecrets(row)) : fail('not_found', `no event ${req.params.key}`));
     });
+
+    await api.register(eraseRoutes({ maintenance: bridge.storage.maintenance, logger: log, onErased: () => metrics.observeDelivery({ type: 'changed' }) }));
 
     // A complete event (object included): stored, then planned at once without a fetch.
     const eventDeps = { ingest, inbox, processor, now, onReceived: (e: { type: string }) => metrics.eventsReceived.inc({ type: e.type, source: 'direct' }) };

@@ -14,9 +14,13 @@ import { createLogger, logLevelOf, type Logger } from '../log.ts';
 import { startupProblems } from '../app/preflight.ts';
 import { preparePlanning } from '../pipeline/plan.ts';
 import { InputError } from '../config/errors.ts';
+import { redactString } from '../delivery/redact.ts';
 import { buildApp } from './app.ts';
 import { resolveServerSettings } from '../config/server.ts';
-import { createMetrics, instrumentTransport, type ServiceMetrics } from './metrics.ts';
+import { createMetrics, type ServiceMetrics } from './metrics.ts';
+import { observeDeliveryStore } from '../delivery/observed-store.ts';
+import { createCentraWatch, createLaneWatch, readiness } from '../app/health.ts';
+import { startRetention } from '../app/retention.ts';
 
 export interface StartServiceOptions {
   /** Overrides server.port (0 = a free port). */
@@ -71,13 +75,19 @@ export async function startService(config: Config, opts: StartServiceOptions = {
   const logger = opts.logger ?? createLogger({ name: 'esp-bridge', level: opts.logLevel ?? logLevelOf(env), destination: opts.logDestination });
   const metrics = createMetrics();
   const storage = openStorage(config.storage, { sqlitePath: opts.sqlitePath, env: opts.env });
+  // The worker's store tells metrics and readiness what it does (no table scan per scrape or probe).
+  const lanes = createLaneWatch({ windowMs: () => settings.readiness.deadLettersWindowMin * 60_000 });
   const bridge = openBridge(config, {
     logger: logger.child({ component: 'worker' }),
     storage,
-    wrapTransport: (t) => instrumentTransport(t, metrics.attemptDuration),
+    wrapDeliveries: (store) =>
+      observeDeliveryStore(store, (e) => {
+        metrics.observeDelivery(e);
+        lanes.observe(e);
+      }),
   });
   const inbox = storage.inbox;
-  metrics.bindSources({ outbox: bridge.outbox, inbox });
+  const centraWatch = createCentraWatch();
   const centra = createCentraClient({ url: settings.centra.url, token: settings.centra.token, timeoutMs: settings.centra.timeoutMs, fetchImpl: opts.fetchImpl });
   const tuning = typeof opts.processor === 'object' ? opts.processor : {};
   const processor = createProcessor({
@@ -86,7 +96,8 @@ export async function startService(config: Config, opts: StartServiceOptions = {
     centra,
     logger: logger.child({ component: 'processor' }),
     ...tuning,
-    onOutcome: (_e, o) => metrics.inboxOutcomes.inc({ status: o.status }),
+    onOutcome: (e, o) => metrics.observeInbox(e.status, o.status),
+    onCentraAnswer: centraWatch.answered,
   });
   const ingest = createIngest(inbox, {
     ...opts.ingest,
@@ -111,10 +122,23 @@ export async function startService(config: Config, opts: StartServiceOptions = {
     timeouts: settings.timeouts,
     maxConnections: settings.maxConnections,
     benchNoopRoute: opts.benchNoopRoute,
+    readiness: () =>
+      readiness({
+        probeWrite: (now) => storage.maintenance.probeWrite(now),
+        oldestPendingAgeMs: () => bridge.outbox.oldestPendingAgeMs(),
+        workerStats: () => bridge.worker.stats(),
+        lanes,
+        centra: centraWatch,
+        processorPausedUntil: () => processor.pausedUntil,
+        rules: settings.readiness,
+      }),
   });
+  let retention: ReturnType<typeof startRetention> | undefined;
 
   let closed = false;
   const cleanup = async () => {
+    metrics.close();
+    await retention?.stop();
     await poller?.stop();
     await ingest.flush();
     await processor.stop();
@@ -125,6 +149,10 @@ export async function startService(config: Config, opts: StartServiceOptions = {
   try {
     // The store answers before anything is acknowledged: an unreachable database fails the start, readably.
     await Promise.all([inbox.pendingCount(), bridge.outbox.queueDepth()]);
+    await metrics.bindSources(
+      { outbox: bridge.outbox, inbox, countDeliveries: () => storage.maintenance.countsByPlugin() },
+      { recountMs: settings.metricsRecountMinutes * 60_000 },
+    );
     await app.listen({ port: opts.port ?? settings.port, host: opts.host ?? settings.host });
     const addr = app.server.address();
     port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? settings.port);
@@ -136,7 +164,10 @@ export async function startService(config: Config, opts: StartServiceOptions = {
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}`;
 
   if (opts.processor !== false) processor.start();
-  if (opts.worker !== false) bridge.worker.start();
+  if (opts.worker !== false) {
+    bridge.worker.start();
+    retention = startRetention(storage.maintenance, config.storage.retention, logger.child({ component: 'retention' }));
+  }
   if (settings.centra.mode === 'events') {
     const pollLog = logger.child({ component: 'events-poller' });
     poller = createEventsPoller({
@@ -151,7 +182,11 @@ export async function startService(config: Config, opts: StartServiceOptions = {
         pollLog.info({ received: events.length, stored: stored.filter(Boolean).length }, 'events polled from Centra');
         return events.map((e) => e.eventId);
       },
-      onError: (err) => pollLog.warn({ err: (err as Error).message }, 'polling Centra events failed; next poll later'),
+      onPolled: () => centraWatch.answered({ ok: true }),
+      onError: (err) => {
+        centraWatch.answered({ ok: false, error: redactString((err as Error).message) });
+        pollLog.warn({ err: (err as Error).message }, 'polling Centra events failed; next poll later');
+      },
     });
     poller.start();
   }

@@ -25,6 +25,20 @@ export const storageSchema = z
     /** normal: a commit survives a crash of the process; full: also a power loss (an fsync per commit, docs/delivery.md). */
     synchronous: z.enum(['normal', 'full']).default('normal'),
     postgres: postgresSchema.prefault({}),
+    /**
+     * How long the personal data of finished rows is kept (docs/operations.md, "Retention"): after
+     * `deliveredDays` a delivered or dead delivery loses its request and its attempts' error texts,
+     * after `eventsDays` a processed or failed event its raw text; the rows stay (dedupe keys).
+     * null keeps them. Pruned by serve and worker every `everyMinutes`.
+     */
+    retention: z
+      .object({
+        deliveredDays: z.number().positive().nullable().default(30),
+        eventsDays: z.number().positive().nullable().default(30),
+        everyMinutes: z.number().positive().max(1440).default(60),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .prefault({});

@@ -5,7 +5,8 @@
 import type { Recipient } from '../emails/catalog.ts';
 import type { DeliveryKind, OutgoingRequest } from '../delivery/types.ts';
 
-export const DELIVERY_STATUSES = ['pending', 'in_flight', 'delivered', 'retry_scheduled', 'dead'] as const;
+/** `shadow`: planned for a plugin or store in shadow mode, stored and never sent (docs/moving-off-centra-emails.md). */
+export const DELIVERY_STATUSES = ['pending', 'in_flight', 'delivered', 'retry_scheduled', 'dead', 'shadow'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** States a worker may claim (in_flight only once its lease has run out). */
@@ -27,6 +28,8 @@ export interface NewDelivery {
   orderNumber?: string | null;
   /** The object its event came from, e.g. "invoice-7" (null before 2026-12). */
   object?: string | null;
+  /** Stored as `shadow` (never sent) instead of `pending`. */
+  shadow?: boolean;
 }
 
 /** A stored delivery row. Times are epoch milliseconds. */
@@ -40,6 +43,8 @@ export interface StoredDelivery extends NewDelivery {
   deliveredAt: number | null;
   lastError: string | null;
   lastStatus: number | null;
+  /** When retention or an erase removed its request (and address): it cannot be replayed. Null: whole. */
+  prunedAt?: number | null;
 }
 
 export type AttemptOutcome = 'delivered' | 'transient' | 'permanent' | 'ambiguous' | 'timeout' | 'lease_lost';
@@ -89,6 +94,8 @@ export interface FinishArgs {
 export interface DeliveryFilter {
   status?: DeliveryStatus;
   esp?: string;
+  /** The plugin's name in the config (`fallback` for smtp). */
+  plugin?: string;
   emailType?: DeliveryKind;
   /** The order number (deliveries of its shipments, returns and invoices included). */
   order?: string;
@@ -152,8 +159,9 @@ export interface DeliveryStore {
   getDelivery(id: string): Promise<StoredDelivery | null>;
   listAttempts(id: string): Promise<AttemptRecord[]>;
   /**
-   * dead (or any state but in_flight) → pending, attempts reset; history kept. A delivered row
-   * only with `evenDelivered` (that sends the email again). False when nothing was changed.
+   * dead (or any state but in_flight and shadow) → pending, attempts reset; history kept. A
+   * delivered row only with `evenDelivered` (that sends the email again). Never a pruned row (its
+   * request is gone). False when nothing was changed.
    */
   replay(id: string, now: number, opts?: { evenDelivered?: boolean }): Promise<boolean>;
   replayAllDead(now: number): Promise<number>;

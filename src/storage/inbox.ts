@@ -51,6 +51,8 @@ export interface InboxEvent {
   processedAt: number | null;
   lastError: string | null;
   result: unknown | null;
+  /** When retention or an erase removed its raw event and error. Null: whole. */
+  prunedAt?: number | null;
 }
 
 export interface InboxFilter {

@@ -29,6 +29,7 @@ export interface DeliveryRow {
   last_status: number | null;
   order_number: string | null;
   object: string | null;
+  pruned_at?: number | null;
 }
 
 /**
@@ -42,6 +43,7 @@ export function deliveryWhere(f: DeliveryFilter, mark: (n: number) => string): {
   const add = (clause: (p: string) => string, v: unknown) => (params.push(v), where.push(clause(mark(params.length))));
   if (f.status) add((p) => `status = ${p}`, f.status);
   if (f.esp) add((p) => `esp = ${p}`, f.esp);
+  if (f.plugin) add((p) => `plugin = ${p}`, f.plugin);
   if (f.emailType) add((p) => `email_type = ${p}`, f.emailType);
   if (f.order) add((p) => `order_number = ${p}`, f.order);
   if (f.email) add((p) => `lower(recipient_address) = ${p}`, f.email.toLowerCase());
@@ -90,6 +92,7 @@ export function toDelivery(r: DeliveryRow): StoredDelivery {
     lastStatus: r.last_status,
     orderNumber: r.order_number ?? null,
     object: r.object ?? null,
+    prunedAt: r.pruned_at ?? null,
   };
 }
 
@@ -123,6 +126,7 @@ export interface InboxRow {
   processed_at: number | null;
   last_error: string | null;
   result: string | null;
+  pruned_at?: number | null;
 }
 
 /** Rows the processor still has to take (the partial due index's condition). */
@@ -145,6 +149,7 @@ export function toInboxEvent(r: InboxRow): InboxEvent {
     processedAt: r.processed_at,
     lastError: r.last_error,
     result: r.result === null ? null : JSON.parse(r.result),
+    prunedAt: r.pruned_at ?? null,
   };
 }
 

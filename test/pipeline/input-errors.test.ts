@@ -97,16 +97,19 @@ test('--help lists the commands', () => {
   assert.match(r.stdout, /check-config/);
 });
 
-test('check-config names the store and warns when the PostgreSQL URL variable is not set', () => {
+test('check-config names the store and, when the PostgreSQL URL variable is not set, lists it as an error (exit 1)', () => {
   const cfg = path.join(dir, 'pg.yaml');
   writeFileSync(cfg, 'stores:\n  - id: 1\n    name: Showroom\n    kind: wholesale\n    plugins: []\nsmtp: { host: 127.0.0.1 }\nstorage:\n  kind: postgres\n  postgres:\n    url: { env: BRIDGE_TEST_PG_URL }\n    schema: bridge_a\n');
   const unset = spawnSync(process.execPath, [path.join(ROOT, 'bin/esp-bridge.js'), 'check-config', cfg], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BRIDGE_TEST_PG_URL: '' } });
-  assert.equal(unset.status, 0, unset.stderr);
+  assert.equal(unset.status, 1, unset.stderr);
   assert.match(unset.stdout, /storage: PostgreSQL, schema bridge_a, URL \$BRIDGE_TEST_PG_URL/);
-  assert.match(unset.stdout, /not set in this environment: BRIDGE_TEST_PG_URL \(storage\.postgres\.url\)/);
-  const set = spawnSync(process.execPath, [path.join(ROOT, 'bin/esp-bridge.js'), 'check-config', cfg], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BRIDGE_TEST_PG_URL: 'postgres://u:pw@db/x' } });
+  assert.match(unset.stdout, /error: not set in this environment: BRIDGE_TEST_PG_URL \(storage\.postgres\.url\)/);
+  // A port nothing listens on: the store is not reachable, which check-config says without failing.
+  const set = spawnSync(process.execPath, [path.join(ROOT, 'bin/esp-bridge.js'), 'check-config', cfg], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BRIDGE_TEST_PG_URL: 'postgres://u:pw@127.0.0.1:1/x' } });
+  assert.equal(set.status, 0, set.stdout + set.stderr);
   assert.doesNotMatch(set.stdout, /not set/);
-  assert.doesNotMatch(set.stdout, /pw@db/, 'the URL itself is never printed');
+  assert.match(set.stdout, /warning: the store could not be read/);
+  assert.doesNotMatch(set.stdout + set.stderr, /pw@127/, 'the URL itself is never printed');
   const sqlite = cli('check-config', 'config/example.yaml');
   assert.match(sqlite.stdout, /storage: SQLite file \.\/data\/bridge\.sqlite \(synchronous normal\)/);
 });

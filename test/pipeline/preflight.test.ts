@@ -41,6 +41,12 @@ test('an attempt timeout not below the lease is an error; an HTTP timeout above 
   assert.deepEqual(f.warnings, ['lane klaviyo:k: delivery.timeoutMs 12000 is above its attemptTimeoutMs 10000; the engine aborts first, and counts it as ambiguous']);
 });
 
+test('limits for a lane no plugin has are a warning; an old name in renamedFrom is a lane', () => {
+  const limits = { lanes: { 'klaviyo:kk': { concurrency: 2 }, 'klaviyo:k': { concurrency: 2 }, 'klaviyo:old': { concurrency: 2 } } };
+  const f = checkConfig(parseConfig(raw({ smtp: { host: 'h' }, delivery: { limits }, stores: [{ id: 1, name: 'S', kind: 'wholesale', plugins: [klaviyo({ renamedFrom: 'old' })] }] })));
+  assert.deepEqual(f.warnings, ['delivery.limits.lanes."klaviyo:kk": no plugin has this lane (lanes are esp:plugin, e.g. klaviyo:k); these limits apply to nothing']);
+});
+
 test('two lanes on one key configured with different rates: a warning naming the stricter they share; one rate or two keys, none', () => {
   const stores = (usKey: string) => [
     { id: 1, name: 'EU', kind: 'wholesale', plugins: [klaviyo({ name: 'eu', apiKey: 'shared-key-1' })] },
@@ -80,7 +86,7 @@ test('serve refuses to start on them, with every problem listed', async () => {
   });
 });
 
-test('check-config exits 1 and prints each error; config/example.yaml is valid', () => {
+test('check-config exits 1 and prints each error, an unset secret included; config/example.yaml is valid with its secrets set', () => {
   const file = path.join(dir, 'nosmtp.yaml');
   writeFileSync(file, stringify(raw()));
   const r = cli(file);
@@ -88,9 +94,14 @@ test('check-config exits 1 and prints each error; config/example.yaml is valid',
   assert.match(r.stdout, /nosmtp\.yaml: 1 error\(s\); serve and worker refuse to start/);
   assert.match(r.stdout, /^error: store 1 "Showroom": refund to the buyer/m);
   assert.match(r.stdout, /^smtp: none \(no fallback emails can be sent\)$/m);
-  const example = cli('config/example.yaml', { KLAVIYO_API_KEY: '', SMTP_PASSWORD: '' });
+  // Every secret the example names, set: valid. Two unset: an error each, naming where the config uses it.
+  const secrets = { RULE_API_KEY: 'r', KLAVIYO_API_KEY: 'k', VOYADO_API_KEY: 'v', SMTP_PASSWORD: 'p', CENTRA_WEBHOOK_SECRET: 'w', ADMIN_TOKEN: 'a', OPERATOR_TOKEN: 'o', CENTRA_API_TOKEN: 'c' };
+  const example = cli('config/example.yaml', secrets);
   assert.equal(example.status, 0, example.stdout);
   assert.match(example.stdout, /^config\/example\.yaml: valid$/m);
-  assert.match(example.stdout, /KLAVIYO_API_KEY \(stores\[0\]\.plugins\[1\]\.apiKey, stores\[1\]\.plugins\[1\]\.apiKey\)/);
-  assert.match(example.stdout, /SMTP_PASSWORD \(smtp\.auth\.pass\)/);
+  const unset = cli('config/example.yaml', { ...secrets, KLAVIYO_API_KEY: '', SMTP_PASSWORD: '' });
+  assert.equal(unset.status, 1, unset.stdout);
+  assert.match(unset.stdout, /^config\/example\.yaml: 2 error\(s\)/m);
+  assert.match(unset.stdout, /^error: not set in this environment: KLAVIYO_API_KEY \(stores\[0\]\.plugins\[1\]\.apiKey, stores\[1\]\.plugins\[1\]\.apiKey\)$/m);
+  assert.match(unset.stdout, /^error: not set in this environment: SMTP_PASSWORD \(smtp\.auth\.pass\)$/m);
 });

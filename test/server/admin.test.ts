@@ -128,5 +128,5 @@ test('metrics: Prometheus text with the service metric names', async () => {
     assert.match(text, new RegExp(`^${name}`, 'm'), name);
   }
   assert.match(text, /esp_bridge_events_received_total\{type="order",source="webhook"\} [1-9]/);
-  assert.match(text, /esp_bridge_deliveries\{state="delivered",esp="klaviyo"\} [1-9]/);
+  assert.match(text, /esp_bridge_deliveries\{status="delivered",esp="klaviyo",plugin="klaviyo"\} [1-9]/);
 });

@@ -52,3 +52,20 @@ test('two services on one PostgreSQL schema: webhooks to either, each event proc
   const workers = await pg.query<{ worker_id: string }>('SELECT DISTINCT worker_id FROM delivery_attempts');
   assert.equal(workers.length, 2, `both services' workers sent: ${workers.map((w) => w.worker_id).join(', ')}`);
 });
+
+test('on PostgreSQL: /readyz writes its probe row and says ok from either service; after a recount both report the same delivery gauges', async () => {
+  for (const url of [h.service.url, second.url]) {
+    const r = await fetch(`${url}/readyz`);
+    const body = (await r.json()) as { status: string; reasons: string[]; checks: { store: { status: string } } };
+    assert.equal(r.status, 200);
+    assert.equal(body.checks.store.status, 'ok');
+    assert.equal(body.status, 'ok', body.reasons.join('; '));
+  }
+  assert.equal((await pg.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM health_probe'))[0]!.n, 1, 'one row, overwritten');
+  // Each process's gauges follow its own work between counts; a count makes them agree.
+  await Promise.all([h.service.metrics.recount(), second.metrics.recount()]);
+  const gauges = async (url: string) => (await (await fetch(`${url}/metrics`)).text()).split('\n').filter((l) => l.startsWith('esp_bridge_deliveries{')).sort();
+  const [a, b] = await Promise.all([gauges(h.service.url), gauges(second.url)]);
+  assert.ok(a.length > 0);
+  assert.deepEqual(a, b);
+});

@@ -25,12 +25,12 @@ export function openPostgresDeliveries(handle: PostgresHandle): PostgresDelivery
         const res = await client.query(
           `INSERT INTO deliveries (id, event_id, email_type, recipient, recipient_address, plugin, esp, lane,
                                    request, status, attempts, next_attempt_at, created_at, updated_at, order_number, object)
-           SELECT id, event_id, email_type, recipient, recipient_address, plugin, esp, lane, request, 'pending', 0, created_at, created_at, created_at, order_number, object
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[], $12::text[])
-                  AS t(id, event_id, email_type, recipient, recipient_address, plugin, esp, lane, request, created_at, order_number, object)
+           SELECT id, event_id, email_type, recipient, recipient_address, plugin, esp, lane, request, status, 0, created_at, created_at, created_at, order_number, object
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[], $12::text[], $13::text[])
+                  AS t(id, event_id, email_type, recipient, recipient_address, plugin, esp, lane, request, created_at, order_number, object, status)
            ON CONFLICT (id) DO NOTHING`,
           [col('id'), col('eventId'), col('emailType'), col('recipient'), col('to'), col('plugin'), col('esp'), col('lane'), rows.map((r) => JSON.stringify(r.request)), col('createdAt'),
-            rows.map((r) => r.orderNumber ?? null), rows.map((r) => r.object ?? null)],
+            rows.map((r) => r.orderNumber ?? null), rows.map((r) => r.object ?? null), rows.map((r) => (r.shadow ? 'shadow' : 'pending'))],
         );
         const lanes = new Map(rows.map((r) => [r.lane, r]));
         await client.query(
@@ -118,7 +118,7 @@ export function openPostgresDeliveries(handle: PostgresHandle): PostgresDelivery
       const res = await query(
         `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $2, lease_owner = NULL, lease_until = NULL,
                 delivered_at = NULL, updated_at = $2
-          WHERE id = $1 AND status <> 'in_flight' AND ($3 OR status <> 'delivered')`,
+          WHERE id = $1 AND status NOT IN ('in_flight', 'shadow') AND pruned_at IS NULL AND ($3 OR status <> 'delivered')`,
         [id, now, opts.evenDelivered === true],
       );
       return (res.rowCount ?? 0) > 0;
@@ -130,7 +130,7 @@ export function openPostgresDeliveries(handle: PostgresHandle): PostgresDelivery
         return await handle.transaction(async (client) => {
           // Counted and changed in one statement; a count other than the one confirmed rolls it back.
           const res = await client.query(
-            `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_owner = NULL, lease_until = NULL, updated_at = $1 ${w.sql}`,
+            `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_owner = NULL, lease_until = NULL, updated_at = $1 ${w.sql} AND pruned_at IS NULL`,
             [now, ...w.params],
           );
           const replayed = res.rowCount ?? 0;
@@ -145,7 +145,7 @@ export function openPostgresDeliveries(handle: PostgresHandle): PostgresDelivery
     async replayAllDead(now) {
       const res = await query(
         `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_owner = NULL, lease_until = NULL, updated_at = $1
-          WHERE status = 'dead'`,
+          WHERE status = 'dead' AND pruned_at IS NULL`,
         [now],
       );
       return res.rowCount ?? 0;

@@ -129,4 +129,16 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       ) WITH (fillfactor = 50);
     `,
   },
+  {
+    version: 4,
+    name: 'retention, erase and the readiness probe',
+    sql: `
+      -- Retention and erase (docs/operations.md): when a row's request, or an event's raw text, was removed.
+      -- The row itself stays: its id (a delivery) or key (an event) is the dedupe key, so nothing is sent twice.
+      ALTER TABLE deliveries ADD COLUMN pruned_at BIGINT;
+      ALTER TABLE inbox_events ADD COLUMN pruned_at BIGINT;
+      -- /readyz writes here: one row, overwritten, proves the store takes writes.
+      CREATE TABLE health_probe (id INTEGER PRIMARY KEY, at BIGINT NOT NULL);
+    `,
+  },
 ];

@@ -4,6 +4,7 @@ import type { Storage } from '../port.ts';
 import type { QuotaStore } from '../quotas.ts';
 import { connectPostgres, type PostgresHandle, type PostgresOptions } from './connect.ts';
 import { postgresContactLinks } from './contacts.ts';
+import { postgresMaintenance } from './maintenance.ts';
 import { openPostgresDeliveries, type PostgresDeliveryStore } from './deliveries.ts';
 import { openPostgresInbox, type PostgresInbox, type PostgresInboxOptions } from './inbox.ts';
 import { postgresQuotas } from './quotas.ts';
@@ -26,6 +27,7 @@ export function openPostgresStorage(options: PostgresOptions, inbox: PostgresInb
     deliveries,
     inbox: inboxStore,
     contacts: postgresContactLinks(handle),
+    maintenance: postgresMaintenance(handle),
     quotas: postgresQuotas(handle),
     describe: () => `PostgreSQL schema ${handle.schema}`,
     close() {

@@ -59,14 +59,15 @@ function enqueueing(db: Database.Database): (rows: NewDelivery[]) => number {
     INSERT INTO deliveries (id, event_id, email_type, recipient, recipient_address, plugin, esp, lane,
       request, status, attempts, next_attempt_at, created_at, updated_at, order_number, object)
     VALUES (@id, @eventId, @emailType, @recipient, @to, @plugin, @esp, @lane,
-      @request, 'pending', 0, @createdAt, @createdAt, @createdAt, @orderNumber, @object)
+      @request, @status, 0, @createdAt, @createdAt, @createdAt, @orderNumber, @object)
     ON CONFLICT(id) DO NOTHING`);
   const insertLane = db.prepare(`INSERT INTO lanes (lane, esp, plugin) VALUES (?, ?, ?) ON CONFLICT(lane) DO NOTHING`);
   const insertMany = db.transaction((rows: NewDelivery[]) => {
     let inserted = 0;
     const lanes = new Map<string, NewDelivery>();
     for (const r of rows) {
-      inserted += insertDelivery.run({ ...r, request: JSON.stringify(r.request), orderNumber: r.orderNumber ?? null, object: r.object ?? null }).changes;
+      const { shadow, ...row } = r;
+      inserted += insertDelivery.run({ ...row, status: shadow ? 'shadow' : 'pending', request: JSON.stringify(r.request), orderNumber: r.orderNumber ?? null, object: r.object ?? null }).changes;
       lanes.set(r.lane, r);
     }
     for (const [lane, r] of lanes) insertLane.run(lane, r.esp, r.plugin);
@@ -129,17 +130,17 @@ function operatorWrites(db: Database.Database) {
       UPDATE deliveries
          SET status = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL,
              delivered_at = NULL, updated_at = @now
-       WHERE id = @id AND status <> 'in_flight' AND (@evenDelivered = 1 OR status <> 'delivered')`),
+       WHERE id = @id AND status NOT IN ('in_flight', 'shadow') AND pruned_at IS NULL AND (@evenDelivered = 1 OR status <> 'delivered')`),
     replayDead: db.prepare(`
       UPDATE deliveries
          SET status = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL,
              updated_at = @now
-       WHERE status = 'dead'`),
+       WHERE status = 'dead' AND pruned_at IS NULL`),
     replayDeadMatching: db.transaction((filter: DeliveryFilter, now: number, expect: number) => {
       const w = deliveryWhere({ ...filter, status: 'dead' }, () => '?');
-      const matched = (db.prepare(`SELECT COUNT(*) AS n FROM deliveries ${w.sql}`).get(...w.params) as { n: number }).n;
+      const matched = (db.prepare(`SELECT COUNT(*) AS n FROM deliveries ${w.sql} AND pruned_at IS NULL`).get(...w.params) as { n: number }).n;
       if (matched !== expect) return { matched, replayed: 0 };
-      const sql = `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? ${w.sql}`;
+      const sql = `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? ${w.sql} AND pruned_at IS NULL`;
       return { matched, replayed: db.prepare(sql).run(now, now, ...w.params).changes };
     }),
   };

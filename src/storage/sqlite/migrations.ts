@@ -138,4 +138,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX inbox_events_order ON inbox_events (order_number) WHERE order_number IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'retention, erase and the readiness probe',
+    sql: `
+      -- Retention and erase (docs/operations.md): when a row's request, or an event's raw text, was removed.
+      -- The row itself stays: its id (a delivery) or key (an event) is the dedupe key, so nothing is sent twice.
+      ALTER TABLE deliveries ADD COLUMN pruned_at INTEGER;
+      ALTER TABLE inbox_events ADD COLUMN pruned_at INTEGER;
+      -- /readyz writes here: one row, overwritten, proves the store takes writes.
+      CREATE TABLE health_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL);
+    `,
+  },
 ];

@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Storage } from '../port.ts';
 import { sqliteContactLinks } from './contacts.ts';
+import { sqliteMaintenance } from './maintenance.ts';
 import { openSqliteDeliveries, type SqliteDeliveryStore } from './deliveries.ts';
 import { openSqliteInbox } from './inbox.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -42,6 +43,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     deliveries,
     inbox: openSqliteInbox(db),
     contacts: sqliteContactLinks(db),
+    maintenance: sqliteMaintenance(db),
     describe: () => file,
     close() {
       closing ??= deliveries.flush().finally(() => db.close());
