@@ -42,6 +42,8 @@ export const DEFAULT_PACING: PacingSettings = {
 
 /** How many recent grants the rate "we were sending at" is measured over. */
 const RECENT_GRANTS = 16;
+/** Fewer grants than this tell no rate. */
+const MIN_GRANTS_TO_MEASURE = 4;
 
 export class AdaptivePacer {
   readonly settings: PacingSettings;
@@ -88,16 +90,20 @@ export class AdaptivePacer {
     const s = this.settings;
     if (now - this.lastDecreaseAt < s.decreaseEveryMs) return;
     const sentAt = this.pace ?? this.measuredRate();
+    // Too few sends to tell a rate (the lane's first requests): halving a guess would leave the lane
+    // crawling for minutes on no evidence. The lane still waits out the answer's Retry-After; a 429
+    // that comes again once the lane has sent a few is one we can measure.
+    if (sentAt === null) return;
     this.ceilingSeen = Math.max(s.floorPerSecond, sentAt);
     this.pace = Math.max(s.floorPerSecond, sentAt * s.decreaseFactor);
     this.lastDecreaseAt = now;
     this.nextSlotAt = Math.max(this.nextSlotAt, now);
   }
 
-  /** Requests per second over the recent grants (1 when there are too few to tell). */
-  private measuredRate(): number {
+  /** Requests per second over the recent grants; null when there are too few to tell. */
+  private measuredRate(): number | null {
     const r = this.recent;
-    if (r.length < 2 || r[r.length - 1] <= r[0]) return 1;
+    if (r.length < MIN_GRANTS_TO_MEASURE || r[r.length - 1] <= r[0]) return null;
     return ((r.length - 1) * 1000) / (r[r.length - 1] - r[0]);
   }
 

@@ -51,10 +51,30 @@ test('pacer: lets everything through until a 429, then halves the rate it was se
   assert.ok(pacer.perSecond! < 9.1);
 });
 
+test('pacer: a 429 on the lane\'s first requests (too few to tell a rate) starts no pacing; the lane only waits out Retry-After', async () => {
+  const clock = new ManualClock(0);
+  const pacer = new AdaptivePacer(clock);
+  await settle(clock, pacer.acquire());
+  pacer.record(throttled, clock.now());
+  assert.equal(pacer.perSecond, null, 'one send tells no rate: halving a guess would leave the lane crawling');
+  for (let i = 0; i < 4; i++) {
+    clock.advance(250);
+    await settle(clock, pacer.acquire());
+  }
+  clock.advance(3_000);
+  pacer.record(throttled, clock.now());
+  assert.ok(pacer.perSecond !== null && pacer.perSecond < 4, `a 429 after a few sends is measured: ${pacer.perSecond}`);
+});
+
 test('pacer: an aborted wait rejects and frees nothing else', async () => {
   const clock = new ManualClock(0);
   const pacer = new AdaptivePacer(clock);
-  pacer.record(throttled, 0);
+  for (let i = 0; i < 4; i++) {
+    await settle(clock, pacer.acquire());
+    clock.advance(100);
+  }
+  pacer.record(throttled, clock.now());
+  assert.notEqual(pacer.perSecond, null);
   await settle(clock, pacer.acquire());
   const ctl = new AbortController();
   const waiting = pacer.acquire(ctl.signal);

@@ -18,7 +18,7 @@ test('a 60 s Klaviyo outage: everything waiting arrives within 30 s of its retur
   let klaviyo = em.klaviyo;
   let sends = 0;
   const counting = (t: Transport): Transport => ({ esp: t.esp, send: (d, s) => (t.esp === 'klaviyo' && sends++, t.send(d, s)) });
-  const bridge = openBridge(sandboxConfig(em, { timeoutMs: 2_000, retry: DEFAULT_RETRY }), { wrapTransport: counting });
+  const bridge = openBridge(sandboxConfig(em, { timeoutMs: 2_000, retry: DEFAULT_RETRY, breaker: {} }), { wrapTransport: counting });
   try {
     bridge.worker.start();
     const before = await submitAll(bridge, orderEvents('klaviyo-order.json', 1, 5));
