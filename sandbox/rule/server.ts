@@ -35,6 +35,22 @@ export interface RuleSubscriberRecord {
   automation: false | 'reset' | 'force';
 }
 
+/** Rule: "65 KiB per custom-field group for combined field-value data" (rule-io-sdk, bulk-create-subscribers.md). */
+export const RULE_GROUP_LIMIT_BYTES = 65 * 1024;
+
+/** A group's combined value data: the UTF-8 bytes of each value's text (how Rule counts is a guess, docs/emulators.md). */
+function groupSizes(fields: unknown[]): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const f of fields) {
+    if (!isObject(f) || typeof f.key !== 'string') continue;
+    const v = f.value;
+    const text = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : v === null || v === undefined ? '' : JSON.stringify(v);
+    const group = f.key.split('.')[0]!;
+    sizes.set(group, (sizes.get(group) ?? 0) + Buffer.byteLength(text, 'utf8'));
+  }
+  return sizes;
+}
+
 const FIELD_TYPES = new Set(['text', 'date', 'datetime', 'time', 'multiple', 'json']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -177,10 +193,15 @@ export function handleRule(state: RuleState, req: EmulatorRequest): EmulatorResp
     if (!hasEmail && !hasPhone) problems[`${at}.email`] = 'email or phone_number is required';
     if (s.fields !== undefined) {
       if (!Array.isArray(s.fields)) problems[`${at}.fields`] = 'fields must be an array';
-      else s.fields.forEach((f, j) => {
-        const p = fieldProblem(f);
-        if (p) problems[`${at}.fields.${j}`] = p;
-      });
+      else {
+        s.fields.forEach((f, j) => {
+          const p = fieldProblem(f);
+          if (p) problems[`${at}.fields.${j}`] = p;
+        });
+        for (const [group, bytes] of groupSizes(s.fields)) {
+          if (bytes >= RULE_GROUP_LIMIT_BYTES) problems[`${at}.fields`] = `field group ${group} holds ${bytes} bytes; a group must stay under 65 KiB`;
+        }
+      }
     }
   });
   const tags = body.tags ?? [];

@@ -56,6 +56,16 @@ export interface VoyadoCall {
 
 const CHANNELS = new Set(['ECOM', 'POS', 'OTHER']);
 
+/** One request and its answer, as the emulator saw them (tests check them against Voyado's Swagger). */
+export interface VoyadoExchange {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  status: number;
+  response: unknown;
+}
+
 export class VoyadoState extends EmulatorStateBase {
   contacts = new Map<string, VoyadoContact>();
   /** Contacts created over the API (not the seeded ones), in order. */
@@ -68,6 +78,8 @@ export class VoyadoState extends EmulatorStateBase {
   private receiptIds = new Set<string>();
   promotions = new Map<string, VoyadoPromotion>();
   redemptions: Array<{ receivedAt: string; id: string; contactId: string; channel: string }> = [];
+  /** Every request with its answer, in order. */
+  exchanges: VoyadoExchange[] = [];
   apiKeys: Set<string>;
   limiter: SlidingWindowLimiter;
   contactTypes: Set<string>;
@@ -92,6 +104,7 @@ export class VoyadoState extends EmulatorStateBase {
     this.receiptIds.clear();
     this.promotions.clear();
     this.redemptions = [];
+    this.exchanges = [];
     this.missingUserAgent = 0;
     this.limiter.clear();
   }
@@ -171,6 +184,12 @@ export class VoyadoState extends EmulatorStateBase {
 export function voyadoError(statusCode: number, errorCode: string, message: string, messageDetails: unknown = null): EmulatorResponse {
   return { status: statusCode, body: { statusCode, errorCode, message, messageDetails } };
 }
+
+/** A promotion as Engage lists it: the Swagger's ApiPromotionModel (its fields only; an unset one left out, never null). */
+const promotionView = (p: VoyadoPromotion) => {
+  const { contactId: _owner, ...model } = p;
+  return Object.fromEntries(Object.entries(model).filter(([, v]) => v !== null && v !== undefined));
+};
 
 const contactView = (c: VoyadoContact) => ({
   id: c.id,
@@ -353,7 +372,7 @@ export function handleVoyado(state: VoyadoState, req: EmulatorRequest): Emulator
         (p.expiresOn === null || Date.parse(p.expiresOn) > now) &&
         (!channel || p.redemptionChannels.some((c) => c.type.toUpperCase() === channel)),
     );
-    return { status: 200, body: list };
+    return { status: 200, body: list.map(promotionView) };
   }
   if (req.method === 'POST' && (m = /^\/api\/v2\/promotions\/codes\/([^/]+)\/redeem$/.exec(path))) {
     const channel = isObject(body) && typeof body.redemptionChannel === 'string' ? body.redemptionChannel.toUpperCase() : '';
@@ -377,7 +396,19 @@ export async function startVoyadoEmulator(opts: VoyadoEmulatorOptions = {}): Pro
   return startEmulator({
     state,
     port: opts.port,
-    handle: (req) => handleVoyado(state, req),
+    handle: (req) => {
+      const res = handleVoyado(state, req);
+      const parsed = req.rawBody.length > 0 ? parseJson(req.rawBody) : { ok: false as const };
+      state.exchanges.push({
+        method: req.method,
+        path: req.url.pathname,
+        query: Object.fromEntries(req.url.searchParams),
+        body: parsed.ok ? parsed.value : undefined,
+        status: res.status,
+        response: typeof res.body === 'string' ? (parseJson(Buffer.from(res.body)) as { value?: unknown }).value : res.body,
+      });
+      return res;
+    },
     faultResponse: (spec) => {
       const r =
         spec.mode === '429'

@@ -43,6 +43,8 @@ export interface BridgeOptions {
   env?: NodeJS.ProcessEnv;
   /** Wraps the delivery store the outbox and the worker use (metrics and readiness observe it: src/delivery/observed-store.ts). */
   wrapDeliveries?: (store: DeliveryStore) => DeliveryStore;
+  /** Wraps each ESP's transport (tests count or fault what goes out). */
+  wrapTransport?: (transport: Transport) => Transport;
 }
 
 function pluginByName(config: Config, esp: string, name: string): PluginConfig {
@@ -93,7 +95,8 @@ export function openBridge(config: Config, options: BridgeOptions = {}): Bridge 
   const outbox = createOutbox(store, { redact: (d) => redactRequest(d.request, secretPathsOf(d.esp)) });
   const d = config.delivery;
   const espDefaults = deliveryDefaults();
-  const transports = createTransports(config, { contacts: storage.contacts });
+  const created = createTransports(config, { contacts: storage.contacts });
+  const transports = options.wrapTransport ? created.map(options.wrapTransport) : created;
   const worker = createWorker({
     store,
     transports,
@@ -107,6 +110,7 @@ export function openBridge(config: Config, options: BridgeOptions = {}): Bridge 
     batchSize: d.batchSize,
     leaseMs: d.leaseMs,
     pollMs: d.pollMs,
+    breaker: d.breaker,
   });
   outbox.onWork(() => worker.notify());
   return {

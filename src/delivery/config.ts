@@ -37,10 +37,20 @@ export const deliverySchema = z
       })
       .strict()
       .default({}),
+    /** Each lane's circuit breaker (src/delivery/circuit-breaker.ts, docs/delivery.md). */
+    breaker: z
+      .object({
+        failureThreshold: z.number().int().min(1).optional(),
+        probeBaseMs: z.number().int().positive().optional(),
+        probeFactor: z.number().min(1).optional(),
+        probeCapMs: z.number().int().positive().optional(),
+      })
+      .strict()
+      .default({}),
     leaseMs: z.number().int().positive().default(60_000),
     batchSize: z.number().int().positive().default(32),
     pollMs: z.number().int().positive().default(1_000),
   })
   .strict()
-  .default({ timeoutMs: 10_000, retry: {}, limits: {}, leaseMs: 60_000, batchSize: 32, pollMs: 1_000 });
+  .default({ timeoutMs: 10_000, retry: {}, limits: {}, breaker: {}, leaseMs: 60_000, batchSize: 32, pollMs: 1_000 });
 export type DeliveryConfig = z.infer<typeof deliverySchema>;

@@ -1,7 +1,9 @@
 // One lane: the deliveries of one (esp, plugin). Its own claim loop and concurrency, so a lane that
 // is down, slow or throttled never holds back another; its rate gate is its credential's.
 import type { DeliveryStore, LaneInfo, StoredDelivery } from '../storage/deliveries.ts';
+import { AdaptivePacer, type PacingSettings } from './adaptive-pacing.ts';
 import { recordAttempt, sendWithTimeout, type WorkerLogger } from './attempt.ts';
+import { CircuitBreaker, isConnectionFailure, type BreakerEvent, type BreakerSettings } from './circuit-breaker.ts';
 import type { Clock } from './clock.ts';
 import type { LaneLimits, RateGate } from './rate-limiter.ts';
 import { decideNext, type RetryPolicy } from './retry-policy.ts';
@@ -24,6 +26,10 @@ export interface LaneContext {
   generation(): number;
   /** Aborted when the worker stops (frees sends waiting for a rate-limit token). */
   stopSignal(): AbortSignal;
+  /** Each lane's circuit breaker (src/delivery/circuit-breaker.ts); defaults when omitted. */
+  breaker?: Partial<BreakerSettings>;
+  /** Each lane's adaptive pacing (src/delivery/adaptive-pacing.ts); defaults when omitted. */
+  pacing?: Partial<PacingSettings>;
   /** The rate gate a lane waits at: its credential's, shared with every lane of that key (rate-gate.ts). */
   gateFor(lane: LaneInfo): RateGate;
 }
@@ -52,6 +58,8 @@ export class Lane {
   /** The generation at which the lane last found nothing to do. */
   idleGen = -1;
   loop: Promise<void> | null = null;
+  readonly breaker: CircuitBreaker;
+  readonly pacer: AdaptivePacer;
   private wakeFn: (() => void) | null = null;
   private readonly tasks = new Set<Promise<void>>();
   /** Rows sent whose outcome is still being written (the store refused it and is retried). */
@@ -67,6 +75,8 @@ export class Lane {
     if (limits.attemptTimeoutMs >= ctx.leaseMs) {
       ctx.log.warn({ lane: info.lane, attemptTimeoutMs: limits.attemptTimeoutMs, leaseMs: ctx.leaseMs }, 'attempt timeout not below lease; a slow send could be repeated by another worker');
     }
+    this.breaker = new CircuitBreaker(ctx.breaker);
+    this.pacer = new AdaptivePacer(ctx.clock, ctx.pacing);
   }
 
   wake(): void {
@@ -84,6 +94,15 @@ export class Lane {
       const now = ctx.clock.now();
       if (this.pausedUntil > now) {
         await this.nap(this.pausedUntil - now);
+        continue;
+      }
+      const gate = this.breaker.gate(now);
+      if (gate.kind === 'wait') {
+        await this.nap(Math.min(gate.ms, ctx.pollMs));
+        continue;
+      }
+      if (gate.kind === 'probe') {
+        await this.probe(now, gen);
         continue;
       }
       const free = this.limits.concurrency - this.inFlight;
@@ -124,6 +143,24 @@ export class Lane {
     }
   }
 
+  /**
+   * The open breaker's one request: a due row, else the earliest backed-off one brought forward.
+   * Nothing waiting at all: no probe (the next row to arrive is the next probe).
+   */
+  private async probe(now: number, gen: number): Promise<void> {
+    let rows = await this.claim(now, 1);
+    if (rows !== null && rows.length === 0) {
+      const moved = await this.ctx.store.resumeRetries({ lane: this.info.lane, since: 0, now, limit: 1 }).catch(() => 0);
+      if (moved > 0) rows = await this.claim(now, 1);
+    }
+    if (rows === null || rows.length === 0 || this.unrecorded.has(rows[0].id)) {
+      this.breaker.probeNotSent(now);
+      if (rows !== null && this.inFlight === 0) this.idleGen = gen;
+      return;
+    }
+    this.launch(rows[0], true);
+  }
+
   /** How long until the lane's next row falls due, at most one poll interval. */
   private async untilNextDue(): Promise<number> {
     try {
@@ -135,9 +172,9 @@ export class Lane {
     return this.ctx.pollMs;
   }
 
-  private launch(row: StoredDelivery): void {
+  private launch(row: StoredDelivery, probe = false): void {
     this.inFlight++;
-    const task = this.process(row)
+    const task = this.process(row, probe)
       .catch((err) => this.ctx.log.error({ id: row.id, err: String(err) }, 'delivery task failed'))
       .finally(() => {
         this.inFlight--;
@@ -147,7 +184,7 @@ export class Lane {
     this.tasks.add(task);
   }
 
-  private async process(row: StoredDelivery): Promise<void> {
+  private async process(row: StoredDelivery, probe: boolean): Promise<void> {
     const { ctx } = this;
     const { clock, store, workerId, policy } = ctx;
     const base = { store, row, lane: this.info.lane, workerId, log: ctx.log };
@@ -160,16 +197,22 @@ export class Lane {
     }
     try {
       await this.limiter.acquire(ctx.stopSignal());
+      await this.pacer.acquire(ctx.stopSignal());
     } catch {
+      if (probe) this.breaker.probeNotSent(clock.now());
       await store.releaseClaim(row.id, workerId, clock.now(), clock.now());
       return;
     }
-    if (this.pausedUntil > clock.now() || !ctx.running()) {
-      // The ESP asked us to wait while this row queued for a token: hand it back untried.
+    if (this.pausedUntil > clock.now() || !ctx.running() || (!probe && this.breaker.state !== 'closed')) {
+      // The ESP asked us to wait, or the breaker opened, while this row queued for a token: hand it back untried.
+      if (probe) this.breaker.probeNotSent(clock.now());
       await store.releaseClaim(row.id, workerId, Math.max(this.pausedUntil, clock.now()), clock.now());
       return;
     }
-    if (!(await this.leaseCoversAttempt(row))) return;
+    if (!(await this.leaseCoversAttempt(row))) {
+      if (probe) this.breaker.probeNotSent(clock.now());
+      return;
+    }
     const startedAt = clock.now();
     const outcome = await sendWithTimeout(this.transport, row, this.limits.attemptTimeoutMs, clock);
     const now = clock.now();
@@ -181,6 +224,15 @@ export class Lane {
         ctx.log.warn({ lane: this.info.lane, retryAfterMs: outcome.retryAfterMs, status: outcome.status }, 'lane paused by the ESP');
       }
     }
+    this.pacer.record(outcome, now);
+    const event = this.breaker.record(outcome, now, probe);
+    if (probe && isConnectionFailure(outcome) && !(outcome.kind === 'transient' && outcome.ambiguous)) {
+      // The ESP is still unreachable and never saw the request: the row did not fail, so the probe
+      // costs it no attempt (a long outage must not use up its retries one probe at a time).
+      ctx.log.warn({ lane: this.info.lane, id: row.id, error: outcome.kind === 'transient' ? outcome.error : '', nextProbeAt: this.breaker.probeAt }, 'lane probe failed; breaker stays open');
+      await store.releaseClaim(row.id, workerId, now, now);
+      return;
+    }
     const next = decideNext(outcome, { esp: row.esp, attempt: row.attempts, createdAt: row.createdAt, now }, policy, ctx.random());
     this.unrecorded.add(row.id);
     try {
@@ -188,6 +240,7 @@ export class Lane {
     } finally {
       this.unrecorded.delete(row.id);
     }
+    await this.onBreakerEvent(event, now);
   }
 
   /**
@@ -213,6 +266,22 @@ export class Lane {
       ctx.log.error({ id: row.id, lane: this.info.lane, err: String(err) }, 'could not extend the lease; not sending');
     }
     return false;
+  }
+
+  /** Opened: logged. Closed: every row the outage backed off falls due now; the limiter paces them. */
+  private async onBreakerEvent(event: BreakerEvent, now: number): Promise<void> {
+    if (event?.kind === 'opened') {
+      this.ctx.log.warn({ lane: this.info.lane, since: event.since, nextProbeAt: this.breaker.probeAt }, 'lane breaker open: the ESP is unreachable; probing one request at a time');
+    } else if (event?.kind === 'closed') {
+      let resumed = 0;
+      try {
+        resumed = await this.ctx.store.resumeRetries({ lane: this.info.lane, since: event.since, now });
+      } catch (err) {
+        this.ctx.log.error({ lane: this.info.lane, err: String(err) }, 'resumeRetries failed; the rows keep their backoff');
+      }
+      this.ctx.log.info({ lane: this.info.lane, probes: event.probes, resumed, outageMs: now - event.since }, 'lane breaker closed: the ESP answers again');
+      this.wake();
+    }
   }
 }
 

@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { DeliveryStore } from '../storage/deliveries.ts';
 import { silentLogger, type WorkerLogger } from './attempt.ts';
 import { systemClock, type Clock } from './clock.ts';
+import type { PacingSettings } from './adaptive-pacing.ts';
+import type { BreakerSettings, BreakerState } from './circuit-breaker.ts';
 import { Lane, sleep, type LaneContext } from './lane.ts';
 import { limitsForLane, type LaneLimits, type LimitsConfig } from './rate-limiter.ts';
 import { createRateGates, type LaneCredential } from './rate-gate.ts';
@@ -38,6 +40,10 @@ export interface WorkerOptions {
   clock?: Clock;
   /** Source of jitter, [0, 1). Default Math.random. */
   random?: () => number;
+  /** Every lane's circuit breaker (src/delivery/circuit-breaker.ts). */
+  breaker?: Partial<BreakerSettings>;
+  /** Every lane's adaptive pacing after 429s (src/delivery/adaptive-pacing.ts). */
+  pacing?: Partial<PacingSettings>;
 }
 
 export interface LaneStats {
@@ -46,6 +52,12 @@ export interface LaneStats {
   inFlight: number;
   pausedUntil: number | null;
   sent: number;
+  /** The lane's circuit breaker: closed (sending), open (the ESP unreachable; waiting to probe), half-open (a probe out). */
+  breaker: BreakerState;
+  /** When the open breaker probes next, else null. */
+  nextProbeAt: number | null;
+  /** The adaptive pace after 429s (requests per second), null while not pacing. */
+  pacePerSecond: number | null;
 }
 
 export interface Worker {
@@ -113,6 +125,8 @@ export function createWorker(options: WorkerOptions): Worker {
     running: () => running,
     generation: () => generation,
     stopSignal: () => stopCtl.signal,
+    breaker: options.breaker,
+    pacing: options.pacing,
     gateFor: (lane) => gates.gateFor(lane),
   };
 
@@ -194,6 +208,9 @@ export function createWorker(options: WorkerOptions): Worker {
         inFlight: l.inFlight,
         pausedUntil: l.pausedUntil > now ? l.pausedUntil : null,
         sent: l.sent,
+        breaker: l.breaker.state,
+        nextProbeAt: l.breaker.probeAt,
+        pacePerSecond: l.pacer.perSecond,
       }));
     },
   };

@@ -89,7 +89,8 @@ function demoConfig(urls: { centra: string; klaviyo: string; rule: string; voyad
     smtp: { host: '127.0.0.1', port: urls.smtpPort, secure: false },
     storage: { sqlitePath: path.join(dir, 'bridge.sqlite') },
     // The default 10 s per call: on a busy machine a 2 s timeout fired, and an ambiguous Voyado timeout is a dead letter by design.
-    delivery: { pollMs: 50, retry: { baseMs: 200, factor: 2, capMs: 2_000 } },
+    // The demo's Rule emulator allows 200 req/s: the bridge is told 100/s (its default for the real Rule is about 1/s).
+    delivery: { pollMs: 50, retry: { baseMs: 200, factor: 2, capMs: 2_000 }, limits: { esp: { rule: { rates: [{ limit: 100, intervalMs: 1_000 }] } } } },
     server: { port: 0, host: '127.0.0.1', webhookSecrets: [WEBHOOK_SECRET], adminToken: ADMIN_TOKEN },
     centra: { url: `${urls.centra}/graphql`, token: DEFAULT_CENTRA_TOKEN, mode: 'webhook', timeoutMs: 5_000 },
   };

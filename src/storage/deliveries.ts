@@ -69,6 +69,13 @@ export interface ClaimArgs {
   limit: number;
 }
 
+export interface ResumeArgs {
+  lane: string;
+  since: number;
+  now: number;
+  limit?: number;
+}
+
 /** The state a delivery moves to after one attempt. */
 export type NextState =
   | { status: 'delivered'; at: number }
@@ -135,6 +142,13 @@ export interface DeliveryStore {
   extendLease(id: string, owner: string, leaseUntil: number, now: number): Promise<boolean>;
   /** Hands a claimed row back unattempted (lane paused): attempts − 1, due at `nextAttemptAt`. */
   releaseClaim(id: string, owner: string, nextAttemptAt: number, now: number): Promise<boolean>;
+  /**
+   * A lane's ESP is back after an outage: its rows put in retry_scheduled since `since` (the
+   * outage's first failure) whose next attempt is later than `now` fall due at `now`, the earliest
+   * first, at most `limit` of them (all when omitted). Returns how many moved. The lane's own
+   * rate limiter and concurrency still pace what it then claims.
+   */
+  resumeRetries(args: ResumeArgs): Promise<number>;
   /** Lanes that have ever had a delivery. */
   lanes(): Promise<LaneInfo[]>;
   /** Earliest time a row of the lane becomes claimable, or null if none is active. */

@@ -5,35 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dec, ZERO } from '../../src/domain/money.ts';
 import { orderFigures, refundFigures, shipmentFigures } from '../../src/domain/amounts.ts';
-import type { Address, Invoice, Line, Order, Refund, Shipment } from '../../src/domain/types.ts';
+import type { Invoice, Refund, Shipment } from '../../src/domain/types.ts';
+import { address, line, order } from '../helpers/domain-fixtures.ts';
 import * as K from '../../src/esp/klaviyo/payload.ts';
 import { buildRequest as klaviyoRequest, klaviyoSettingsSchema } from '../../src/esp/klaviyo/plugin.ts';
 import * as R from '../../src/esp/rule/payload.ts';
 import * as V from '../../src/esp/voyado/payload.ts';
 import type { EmailIntent } from '../../src/emails/intent.ts';
 
-const address: Address = {
-  firstName: 'Ada', lastName: 'Lind', company: '', address1: 'Storgatan 1', address2: '', city: 'Malmö', zip: '211 22',
-  stateOrProvince: '', state: null, country: { code: 'SE', name: 'Sweden' }, email: 'ada@example.com', phone: '',
-};
-
-function line(id: number, quantity: number, unitPrice: string): Line {
-  return {
-    id, kind: 'product', displayId: null, displayUri: '', productId: id, variantId: id, productName: `Sock ${id}`, variantName: 'Blue',
-    folder: 'Socks', sizeName: 'M', sizeLabel: 'M', sku: `S${id}`, productSku: `S${id}`, variantSku: '', sizeSku: '', gtin: '', ean: '', upc: '',
-    brand: { name: 'Brand', uri: 'brand' }, category: { id: null, names: [], uri: '' }, collection: null, quantity,
-    unitPrice: dec(unitPrice), unitOriginalPrice: dec(unitPrice), taxPercent: dec(25), rrpPerUnit: ZERO, comment: '', productUrl: '', images: {},
-    product: { uri: '', countryOfOrigin: null, excerpt: '', stockUnit: '', createdAt: '2026-11-01T10:00:00+01:00', modifiedAt: '2026-11-01T10:00:00+01:00', attributes: {} },
-  };
-}
-
-const order: Order = {
-  hashId: 'h', number: 91001, status: 'CONFIRMED', store: { id: 2, kind: 'dtc' }, market: null, pricelist: null, deliveryCountry: 'SE', siteLanguage: 'sv',
-  createdAt: '2026-11-20T12:00:00+01:00', currency: 'SEK', baseRate: dec('0.0871'), lines: [line(1, 250, '19.99'), line(2, 3, '120.50')],
-  shipping: dec('49.00'), shippingTax: dec('9.80'), handling: dec('25.00'), taxDeducted: ZERO, paymentMethod: 'Card', paymentPlugin: 'adyen',
-  shippingOption: 'Postnord', carrier: { carrier: 'Postnord', service: 'Home' }, billingAddress: address, shippingAddress: address,
-  customer: null, buyer: null, account: null, purchaseOrderNumber: '', deliveryWindows: [], isSubscription: false, paymentSucceeded: true, attributes: {},
-};
 const refund: Refund = { id: 7, createdAt: '2026-11-25T09:00:00+01:00', lines: [line(1, 2, '19.99')], shipping: ZERO, order };
 const refundWithShipping: Refund = { ...refund, shipping: dec('49.00') };
 const laterShipment: Shipment = {

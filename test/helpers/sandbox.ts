@@ -34,7 +34,9 @@ export function sandboxConfig(em: Emulators, delivery: Record<string, unknown> =
       { id: 4, name: 'Voyado store', ...base, plugins: [{ name: 'voyado', esp: 'voyado', apiKey: 'voyado-test-key', baseUrl: em.voyado.url, storeExternalId: 'wholesale' }] },
     ],
     storage: { sqlitePath: path.join(dir ?? mkdtempSync(path.join(tmpdir(), 'bridge-e2e-')), 'bridge.sqlite') },
-    delivery: { timeoutMs: 2_000, retry: { baseMs: 50, factor: 2, capMs: 400 }, pollMs: 20, leaseMs: 10_000, ...delivery },
+    // Rule's emulator allows 50 req/s by default; the bridge's own Rule default (about 1/s) is for the real Rule.
+    // Fast retries and fast breaker probes, as the tests' ESP faults are short (the outage test asks for the defaults).
+    delivery: { timeoutMs: 2_000, retry: { baseMs: 50, factor: 2, capMs: 400 }, breaker: { probeBaseMs: 50, probeCapMs: 400 }, pollMs: 20, leaseMs: 10_000, limits: { esp: { rule: { rates: [{ limit: 50, intervalMs: 1000 }] } } }, ...delivery },
   });
 }
 

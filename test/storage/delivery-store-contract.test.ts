@@ -146,6 +146,36 @@ for (const [name, open] of Object.entries(adapters)) {
       }
     });
 
+    test('resumeRetries brings the backed-off rows of an outage of one lane forward, earliest first, bounded by limit', async () => {
+      const t = await open();
+      try {
+        const outbox = createOutbox(t.store);
+        await outbox.enqueue([planned('before'), planned('early'), planned('late'), planned('done'), planned('other', 'rule', 'r')], 'ev');
+        const now = Date.now() + 10;
+        await t.store.claimDue({ lane: 'klaviyo:main', owner: 'w', now, leaseMs: 60_000, limit: 10 });
+        await t.store.claimDue({ lane: 'rule:r', owner: 'w', now, leaseMs: 60_000, limit: 10 });
+        const finish = (id: string, at: number, next: Parameters<DeliveryStore['finishAttempt']>[0]['next']) =>
+          t.store.finishAttempt({ id, owner: 'w', now: at, lastStatus: null, next, attempt: { deliveryId: id, attempt: 1, workerId: 'w', startedAt: at, finishedAt: at, outcome: 'transient', status: null, error: 'ECONNREFUSED', durationMs: 0 } });
+        await finish('before', now, { status: 'retry_scheduled', nextAttemptAt: now + 900_000, reason: 'x' });
+        await finish('early', now + 100, { status: 'retry_scheduled', nextAttemptAt: now + 60_000, reason: 'x' });
+        await finish('late', now + 100, { status: 'retry_scheduled', nextAttemptAt: now + 600_000, reason: 'x' });
+        await finish('done', now + 100, { status: 'delivered', at: now + 100 });
+        await finish('other', now + 100, { status: 'retry_scheduled', nextAttemptAt: now + 60_000, reason: 'x' });
+        const back = now + 1000;
+        assert.equal(await t.store.resumeRetries({ lane: 'klaviyo:main', since: now + 50, now: back, limit: 1 }), 1);
+        assert.equal((await t.store.getDelivery('early'))?.nextAttemptAt, back, 'the earliest first');
+        assert.equal((await t.store.getDelivery('late'))?.nextAttemptAt, now + 600_000);
+        assert.equal(await t.store.resumeRetries({ lane: 'klaviyo:main', since: now + 50, now: back }), 1, 'the rest; a row already due is not counted');
+        assert.equal((await t.store.getDelivery('late'))?.nextAttemptAt, back);
+        assert.equal((await t.store.getDelivery('before'))?.nextAttemptAt, now + 900_000, 'backed off before the outage: left alone');
+        assert.equal((await t.store.getDelivery('other'))?.nextAttemptAt, now + 60_000, 'another lane: left alone');
+        assert.equal((await t.store.getDelivery('done'))?.status, 'delivered');
+        assert.deepEqual((await t.store.claimDue({ lane: 'klaviyo:main', owner: 'w', now: back, leaseMs: 1000, limit: 10 })).map((r) => r.id).sort(), ['early', 'late']);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('release hands a claim back unattempted; dead rows replay one by one or all at once', async () => {
       const t = await open();
       try {

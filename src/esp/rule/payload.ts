@@ -8,6 +8,7 @@ import type { Account, Address, Buyer, Customer, Invoice, Line, Order } from '..
 import { renderInvoiceMessage } from '../../emails/invoice-message.ts';
 import { invoiceItems } from '../../emails/invoice-data.ts';
 import { phpJsonEncode } from './php-json.ts';
+import { fitsRule } from './field-groups.ts';
 
 export interface RuleField {
   key: string;
@@ -118,6 +119,48 @@ function productFields(lines: Line[], currency: string, o: ProductOptions): Rule
   ];
 }
 
+/** The catalogue's metadata in an Order.Products entry: what an order email rarely shows. */
+const CATALOGUE_KEYS = [
+  'uri', 'productSku', 'brandName', 'brandUri', 'collection', 'collectionName', 'collectionUri', 'countryOrigin', 'stockUnit',
+  'category', 'centraProduct', 'centraVariant', 'categoryName', 'categoryUri', 'createdAt', 'modifiedAt',
+];
+
+/** The entry's own keys (the product's attributes aside): an attribute never takes one of them away. */
+const ownKeys = (l: Line, currency: string, o: ProductOptions) => new Set(Object.keys(productEntry({ ...l, product: { ...l.product, attributes: {} } }, currency, o)));
+
+/**
+ * What leaves every Order.Products entry, step by step, while the Order group would reach Rule's
+ * 65 KiB (docs/rule.md): 1. the product's excerpt (marketing text), 2. the product's own
+ * attributes, 3. the catalogue's metadata. What an order email shows (name, variant, size,
+ * image, SKU, brand, quantity, prices, tax and subtotals, comment) is never trimmed: a group
+ * still too large is refused by the transport with the reason (field-groups.ts ruleBodyProblem).
+ */
+const PRODUCT_TRIM_STEPS: ReadonlyArray<(l: Line, currency: string, o: ProductOptions) => readonly string[]> = [
+  () => ['excerpt'],
+  (l, currency, o) => {
+    const own = ownKeys(l, currency, o);
+    return Object.keys(l.product.attributes).filter((k) => !own.has(k));
+  },
+  () => CATALOGUE_KEYS,
+];
+
+/** The fields with Order.Products trimmed, step by step, until the Order group fits Rule's limit (or nothing is left to trim). */
+function fitOrderGroup(fields: RuleField[], lines: Line[], currency: string, o: ProductOptions): RuleField[] {
+  if (fitsRule(fields, 'Order')) return fields;
+  let entries = lines.map((l) => productEntry(l, currency, o));
+  let trimmed = fields;
+  for (const step of PRODUCT_TRIM_STEPS) {
+    entries = entries.map((e, i) => {
+      const drop = new Set(step(lines[i]!, currency, o));
+      return Object.fromEntries(Object.entries(e).filter(([k]) => !drop.has(k)));
+    });
+    const products = phpJsonEncode(entries);
+    trimmed = trimmed.map((f) => (f.key === 'Order.Products' ? { ...f, value: products } : f));
+    if (fitsRule(trimmed, 'Order')) break;
+  }
+  return trimmed;
+}
+
 export interface OrderFieldOptions extends ProductOptions {
   language: string;
   /** Cancel: the additional message and the store's URL come after the names. */
@@ -132,7 +175,7 @@ export function orderFields(order: Order, f: PartFigures, o: OrderFieldOptions):
   const cur = order.currency;
   const lines = f.lines;
   const party = order.buyer ?? order.customer;
-  return [
+  return fitOrderGroup([
     field('Order.Number', order.number),
     field('Order.Firstname', ship.firstName),
     field('Order.Lastname', ship.lastName),
@@ -156,7 +199,7 @@ export function orderFields(order: Order, f: PartFigures, o: OrderFieldOptions):
     SOURCE,
     ...(o.billing ? [...money('Order.Handling', f.handling, cur), ...billingFields(order.billingAddress)] : []),
     ...productFields(lines, cur, o),
-  ];
+  ], lines, cur, o);
 }
 
 // Centra lists the billing company after the phone, unlike the shipping address.

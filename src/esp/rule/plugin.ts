@@ -61,6 +61,13 @@ function fields(intent: EmailIntent, s: RuleSettings, ctx: MapContext, language:
   }
 }
 
+/**
+ * Rule requires a value on every field (docs/rule.md; ../shared/reference/rule-api.md §2.2) and
+ * refuses the whole request for one null: a field the data does not have — a guest order's
+ * Customer.Number, a manual invoice's Invoice.OrderNumber — is left out instead.
+ */
+const withValues = (list: P.RuleField[]) => list.filter((f) => f.value !== null && f.value !== undefined);
+
 export function buildRequest(intent: EmailIntent, s: RuleSettings, ctx: MapContext): OutgoingRequest {
   const tag = triggerName(intent.emailType, intent.recipient, intent.storeKind, s);
   if (!tag) throw new Error(`Rule plugin ${s.name} has no tag for ${intent.emailType}`);
@@ -72,7 +79,7 @@ export function buildRequest(intent: EmailIntent, s: RuleSettings, ctx: MapConte
     auto_create_fields: true,
     async: true,
     tags: [tag],
-    subscribers: { email: intent.to, language, fields: fields(intent, s, ctx, language) },
+    subscribers: { email: intent.to, language, fields: withValues(fields(intent, s, ctx, language)) },
   };
   // Centra restarts the tag's automation for every email but the invoice (seed 002).
   if (intent.emailType !== 'invoice' && intent.emailType !== 'creditnote') body.automation = 'reset';

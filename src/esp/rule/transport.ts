@@ -12,6 +12,7 @@ import {
   type HttpResult,
   type TransportOptions,
 } from '../../delivery/http.ts';
+import { ruleBodyProblem } from './field-groups.ts';
 
 /** Rule's `{error, message, fields}` → "error: message (fields)". */
 export function ruleErrorText(body: string, status: number): string {
@@ -41,6 +42,9 @@ export function createRuleTransport(opts: TransportOptions): Transport {
     async send(delivery: PlannedDelivery, signal: AbortSignal): Promise<SendOutcome> {
       const { apiKey } = opts.credentials(delivery.plugin);
       const r = delivery.request;
+      // What Rule would refuse (or take without firing the automation) is a dead letter with the reason, never sent.
+      const problem = ruleBodyProblem(r.body);
+      if (problem) return { kind: 'permanent', error: `refused before sending: ${problem}` };
       const headers: Record<string, string> = withoutHeaders(r.headers, ['authorization', 'content-length']);
       let body = r.body;
       if (body && typeof body === 'object' && !Array.isArray(body) && 'apikey' in body) {

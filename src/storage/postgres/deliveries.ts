@@ -77,6 +77,19 @@ export function openPostgresDeliveries(handle: PostgresHandle): PostgresDelivery
       );
       return (res.rowCount ?? 0) > 0;
     },
+    async resumeRetries(a) {
+      // The lane's ESP is back: the outage's backed-off rows fall due now (LIMIT NULL: all of them).
+      const res = await query(
+        `UPDATE deliveries SET next_attempt_at = $3, updated_at = $3
+          WHERE id IN (SELECT id FROM deliveries
+                        WHERE lane = $1 AND status = 'retry_scheduled' AND next_attempt_at > $3 AND updated_at >= $2
+                        ORDER BY next_attempt_at
+                        LIMIT $4
+                        FOR UPDATE SKIP LOCKED)`,
+        [a.lane, a.since, a.now, a.limit === undefined ? null : Math.max(0, Math.floor(a.limit))],
+      );
+      return res.rowCount ?? 0;
+    },
     async lanes() {
       return (await query<LaneInfo>('SELECT lane, esp, plugin FROM lanes ORDER BY lane')).rows as LaneInfo[];
     },

@@ -38,6 +38,9 @@ export function openSqliteDeliveries(db: Database.Database): SqliteDeliveryStore
     async releaseClaim(id, owner, nextAttemptAt, now) {
       return operator.release.run({ id, owner, nextAttemptAt, now }).changes > 0;
     },
+    async resumeRetries(a) {
+      return operator.resume.run({ lane: a.lane, since: a.since, now: a.now, limit: a.limit === undefined ? -1 : Math.max(0, Math.floor(a.limit)) }).changes;
+    },
     async replay(id, now, opts = {}) {
       return operator.replayOne.run({ id, now, evenDelivered: opts.evenDelivered ? 1 : 0 }).changes > 0;
     },
@@ -115,6 +118,14 @@ function operatorWrites(db: Database.Database) {
              attempts = attempts - 1, next_attempt_at = @nextAttemptAt,
              lease_owner = NULL, lease_until = NULL, updated_at = @now
        WHERE id = @id AND status = 'in_flight' AND lease_owner = @owner`),
+    // The lane's ESP is back: the outage's backed-off rows fall due now (LIMIT -1: all of them).
+    resume: db.prepare(`
+      UPDATE deliveries SET next_attempt_at = @now, updated_at = @now
+       WHERE id IN (
+         SELECT id FROM deliveries INDEXED BY deliveries_due
+          WHERE lane = @lane AND ${ACTIVE} AND status = 'retry_scheduled' AND next_attempt_at > @now AND updated_at >= @since
+          ORDER BY next_attempt_at
+          LIMIT @limit)`),
     replayOne: db.prepare(`
       UPDATE deliveries
          SET status = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL,

@@ -12,36 +12,10 @@ import { planSync } from '../../../src/pipeline/plan.ts';
 import { handleVoyado, VoyadoState } from '../../../sandbox/voyado/server.ts';
 import { orderEventArb } from '../../helpers/arbitrary-order.ts';
 import { dtcConfig, rawOrder } from './engage/fixtures.ts';
+import { swaggerProblems } from '../../helpers/voyado-swagger.ts';
 
 const swagger = JSON.parse(readFileSync(new URL('../../fixtures/voyado-swagger-receipt.json', import.meta.url), 'utf8'));
-const KIND: Record<string, string> = { n: 'number', s: 'string', b: 'boolean' };
-
-/** Problems of a value against one of the fixture's models (types, required fields, no unknown fields). */
-function problems(model: string, value: any, at: string): string[] {
-  const spec: Record<string, string> = swagger[model];
-  const out: string[] = [];
-  for (const key of Object.keys(value)) if (!(key in spec)) out.push(`${at}.${key}: not in ${model}`);
-  for (const [key, t] of Object.entries(spec)) {
-    const v = value[key];
-    const optional = t.endsWith('?');
-    const type = optional ? t.slice(0, -1) : t;
-    if (v === undefined) {
-      if (!optional) out.push(`${at}.${key}: required`);
-      continue;
-    }
-    if (type in KIND) {
-      if (typeof v !== KIND[type]) out.push(`${at}.${key}: ${typeof v}, Swagger says ${KIND[type]}`);
-    } else if (type === 'enum') {
-      const values: string[] = key === 'matchKeyType' ? swagger.matchKeyType : swagger.itemType;
-      if (!values.includes(v)) out.push(`${at}.${key}: ${v} not in ${values.join('|')}`);
-    } else if (type.endsWith('[]')) {
-      const inner = type.slice(0, -2);
-      if (!Array.isArray(v)) out.push(`${at}.${key}: not an array`);
-      else if (inner !== 'object') v.forEach((x: any, i: number) => out.push(...problems(inner, x, `${at}.${key}[${i}]`)));
-    } else out.push(...problems(type, v, `${at}.${key}`));
-  }
-  return out;
-}
+const problems = (model: string, value: unknown, at: string) => swaggerProblems(swagger, model, value, at);
 
 const store = dtcConfig('https://tenant.voyado.com', { syncContacts: 'all' }).stores[0];
 
