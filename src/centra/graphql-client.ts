@@ -12,8 +12,25 @@ import type {
   CentraReturn,
   CentraShipment,
 } from './event-schema.ts';
-import type { AddrFragment, MoneyFragment } from './generated/results.ts';
-import { mediaSizeVariables, SNAPSHOT_KINDS, snapshotRoot, snapshotsQuery, snapshotVariables, type SnapshotKind } from './queries.ts';
+import type {
+  AccountFieldsFragment,
+  AccountSnapshotQuery,
+  AddrFragment,
+  AttrsFragment,
+  BuyerFieldsFragment,
+  BuyerSnapshotQuery,
+  CustomerFieldsFragment,
+  CustomerSnapshotQuery,
+  InvoiceSnapshotQuery,
+  LineImagesFragment,
+  MoneyFragment,
+  OrderFieldsFragment,
+  OrderLineFieldsFragment,
+  OrderSnapshotQuery,
+  ReturnSnapshotQuery,
+  ShipmentSnapshotQuery,
+} from './generated/results.ts';
+import { imageAlias, mediaSizeVariables, SNAPSHOT_KINDS, snapshotRoot, snapshotsQuery, snapshotVariables, type SnapshotKind } from './queries.ts';
 
 /** Centra could not be reached or asked us to back off: retry later. */
 export class CentraUnavailableError extends UnavailableError {
@@ -94,8 +111,11 @@ export interface CentraClientOptions {
   complexityGate?: CentraGate;
   /** Most objects asked for in one request by fetchSnapshots (default 100). */
   batchSize?: number;
-  /** The size name of the product image asked for on order lines (default "standard", the size Centra's examples ask for). */
-  mediaSize?: string;
+  /**
+   * The size names of the product image asked for on order lines: every plugin's `imageSize`
+   * (app/image-sizes.ts). Default ["standard"], the size Centra's examples ask for.
+   */
+  imageSizes?: readonly string[];
   now?: () => number;
 }
 
@@ -120,18 +140,30 @@ const INT32_MAX = 2 ** 31 - 1;
 /** `type:id` — the key fetchSnapshots answers by (the order number for orders, as Centra's events carry it). */
 export const snapshotKey = (ref: SnapshotRef): string => `${ref.type}:${String(ref.id)}`;
 
-const MAPPERS: { [K in SnapshotType]: (raw: any) => SnapshotByType[K] } = {
-  order: (o) => mapOrder(o),
-  shipment: (x) => mapShipment(x),
-  return: (x) => mapReturn(x),
-  customer: (x) => mapCustomerObject(x),
-  buyer: (x) => mapBuyerObject(x),
-  invoice: (x) => mapInvoice(x),
-  account: (x) => mapAccountObject(x),
+/** What Centra's answer holds under each kind's root field (generated from the queries). */
+interface RawByType {
+  order: OrderSnapshotQuery['orders'][number];
+  shipment: ShipmentSnapshotQuery['shipments'][number];
+  return: ReturnSnapshotQuery['returns'][number];
+  customer: CustomerSnapshotQuery['customers'][number];
+  buyer: BuyerSnapshotQuery['buyers'][number];
+  invoice: InvoiceSnapshotQuery['invoices'][number];
+  account: AccountSnapshotQuery['accounts'][number];
+}
+
+type Mappers = { [K in SnapshotType]: (raw: RawByType[K], imageSizes: readonly string[]) => SnapshotByType[K] };
+const MAPPERS: Mappers = {
+  order: mapOrder,
+  shipment: mapShipment,
+  return: mapReturn,
+  customer: mapCustomerObject,
+  buyer: mapBuyerObject,
+  invoice: mapInvoice,
+  account: mapAccountObject,
 };
 
 /** The key Centra's answer carries for an object of a type: the order number, else the id. */
-const keyOf = (type: SnapshotType, raw: any): string => String(Number(type === 'order' ? raw?.number : raw?.id));
+const keyOf = (type: SnapshotType, raw: RawByType[SnapshotType]): string => String(Number(type === 'order' ? (raw as RawByType['order']).number : (raw as { id: number | string }).id));
 
 export function createCentraClient(opts: CentraClientOptions): CentraClient {
   const { url, token } = opts;
@@ -139,7 +171,7 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
   const fetchImpl = opts.fetchImpl ?? fetch;
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_SNAPSHOT_BATCH));
   const now = opts.now ?? Date.now;
-  const mediaSize = opts.mediaSize ?? 'standard';
+  const imageSizes = opts.imageSizes?.length ? [...new Set(opts.imageSizes)] : DEFAULT_IMAGE_SIZES;
   let requests = 0;
   // After a 429, nobody in the process asks again before Centra's Retry-After.
   let blockedUntil = 0;
@@ -208,23 +240,23 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
     const byType = new Map<SnapshotType, number[]>();
     for (const r of chunk) byType.set(r.type, [...(byType.get(r.type) ?? []), r.id]);
     const kinds = [...byType.keys()];
-    const variables: Record<string, unknown> = mediaSizeVariables(mediaSize);
+    const variables: Record<string, unknown> = mediaSizeVariables(imageSizes);
     for (const [type, keys] of byType) {
       const v = snapshotVariables(type);
       variables[v.keys] = keys;
       // Centra's default page is 20 objects: ask for exactly as many as there are keys.
       variables[v.limit] = keys.length;
     }
-    const data = await execute(snapshotsQuery(kinds), variables);
+    const data = await execute<Partial<Record<string, RawByType[SnapshotType][]>>>(snapshotsQuery(kinds, imageSizes.length), variables);
     for (const [type, keys] of byType) {
-      const list: unknown[] = Array.isArray(data?.[snapshotRoot(type)]) ? data[snapshotRoot(type)] : [];
+      const list = data?.[snapshotRoot(type)] ?? [];
       const found = new Map(list.map((raw) => [keyOf(type, raw), raw]));
       for (const key of keys) {
         const raw = found.get(String(key));
         let result: SnapshotResult = null;
         if (raw) {
           try {
-            result = MAPPERS[type](raw);
+            result = (MAPPERS[type] as (raw: RawByType[SnapshotType], sizes: readonly string[]) => SnapshotResult)(raw, imageSizes);
           } catch (err) {
             result = new CentraQueryError(`Centra's ${type} ${key} could not be read: ${(err as Error).message}`);
           }
@@ -297,288 +329,286 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
 }
 
 // ---------------------------------------------------------------------------------------------
-// Mapping: Centra's GraphQL response → snapshot shape. `G` is an untyped response object.
-type G = any;
+// Mapping: Centra's answer → the snapshot shape of event-schema.ts. The input types are generated
+// from the queries and Centra's schema (src/centra/generated/results.ts): a field read here that no
+// query selects, or a nullable one read as if it could not be null, is a compile error. The output
+// is checked again by the snapshot schema (the processor parses it) before anything is planned.
+
+type OrderFields = OrderFieldsFragment;
+type ShipmentFields = ShipmentSnapshotQuery['shipments'][number];
+type ReturnFields = ReturnSnapshotQuery['returns'][number];
+type CustomerObjectFields = CustomerSnapshotQuery['customers'][number];
+type BuyerObjectFields = BuyerSnapshotQuery['buyers'][number];
+type InvoiceFields = InvoiceSnapshotQuery['invoices'][number];
+type AccountObjectFields = AccountSnapshotQuery['accounts'][number];
+type StoreFields = CustomerObjectFields['store'];
+type PaymentEntry = OrderFields['paymentHistory'][number];
+type MovedLine = ShipmentFields['lines'][number];
+type AttributeElement = AttrsFragment['elements'][number];
+/** One product image as asked: `source` for the first size, `source_1`, … for the others (queries.ts, LineImages). */
+type LineImages = LineImagesFragment & { [alias: `source_${number}`]: LineImagesFragment['source'] };
+
+/** The sizes asked for when a caller names none: the size Centra's examples ask for. */
+export const DEFAULT_IMAGE_SIZES: readonly string[] = ['standard'];
 
 /** Drops keys whose value is undefined, so optional fields are absent rather than undefined. */
 function clean<T extends Record<string, unknown>>(o: T): T {
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;
 }
-const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 
-// Typed from the generated query results (src/centra/generated/results.ts): a field read here that the
-// fragment does not select is a compile error.
-export function mapMoney(m: MoneyFragment | null | undefined): { value: number | string; currency?: { code: string } } | null {
+type Money = { value: number | string; currency?: { code: string } };
+export function mapMoney(m: MoneyFragment): Money;
+export function mapMoney(m: MoneyFragment | null): Money | null;
+export function mapMoney(m: MoneyFragment | null): Money | null {
   if (!m) return null;
   return clean({ value: m.value, currency: m.currency.code ? { code: m.currency.code } : undefined });
 }
 
-export function mapAddress(a: AddrFragment | null | undefined): CentraAddress | null {
+export function mapAddress(a: AddrFragment | null): CentraAddress | null {
   if (!a) return null;
   return {
-    firstName: a.firstName ?? null,
-    lastName: a.lastName ?? null,
-    companyName: a.companyName ?? null,
-    address1: a.address1 ?? null,
-    address2: a.address2 ?? null,
-    city: a.city ?? null,
-    zipCode: a.zipCode ?? null,
-    stateOrProvince: a.stateOrProvince ?? null,
-    state: a.state ? { code: a.state.code ?? null, name: a.state.name ?? null } : null,
+    firstName: a.firstName,
+    lastName: a.lastName,
+    companyName: a.companyName,
+    address1: a.address1,
+    address2: a.address2,
+    city: a.city,
+    zipCode: a.zipCode,
+    stateOrProvince: a.stateOrProvince,
+    state: a.state ? { code: a.state.code, name: a.state.name } : null,
     country: a.country ? { code: a.country.code, name: a.country.name } : null,
-    email: a.email ?? null,
-    phoneNumber: a.phoneNumber ?? null,
-    cellPhoneNumber: a.cellPhoneNumber ?? null,
+    email: a.email,
+    phoneNumber: a.phoneNumber,
+    cellPhoneNumber: a.cellPhoneNumber,
   };
 }
 
-function elementValue(e: G): unknown {
-  if (!e) return null;
-  if ('url' in e && e.url !== undefined) {
-    return clean({ type: 'image', url: e.url, width: e.width == null ? undefined : String(e.width), height: e.height == null ? undefined : String(e.height), mimeType: opt(e.mimeType) });
+/** An attribute element's value: an image as its own object, a choice by its name, else the text. */
+function elementValue(e: AttributeElement): unknown {
+  if ('url' in e) {
+    return clean({ type: 'image', url: e.url, width: e.width == null ? undefined : String(e.width), height: e.height == null ? undefined : String(e.height), mimeType: e.mimeType ?? undefined });
   }
-  if ('selectedValueName' in e || 'selectedValue' in e) return e.selectedValueName ?? e.selectedValue ?? null;
-  return e.value ?? null;
+  if ('selectedValue' in e) return e.selectedValueName ?? e.selectedValue;
+  return 'value' in e ? e.value : null;
 }
+const asText = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 
-/** Order attributes: attribute name → its value (the first element's, for a one-element attribute). */
-export function mapOrderAttributes(list: G): Record<string, string> | undefined {
-  if (!Array.isArray(list)) return undefined;
+/** Order attributes: attribute name → its value (the first element's, for a one-element attribute; `name.key` for more). */
+export function mapOrderAttributes(list: AttrsFragment[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const a of list) {
-    const name = a?.type?.name;
-    if (!name || !Array.isArray(a.elements) || !a.elements.length) continue;
-    if (a.elements.length === 1) {
-      const v = elementValue(a.elements[0]);
-      if (v != null) out[name] = typeof v === 'string' ? v : JSON.stringify(v);
-    } else {
-      for (const e of a.elements) {
-        const v = elementValue(e);
-        if (v != null) out[`${name}.${e.key}`] = typeof v === 'string' ? v : JSON.stringify(v);
-      }
+    const only = a.elements.length === 1;
+    for (const e of a.elements) {
+      const v = elementValue(e);
+      if (v != null) out[only ? a.type.name : `${a.type.name}.${e.key}`] = asText(v);
     }
   }
   return out;
 }
 
 /** Product attributes as Centra renders them: attribute name → {element key → value}. */
-export function mapProductAttributes(list: G): Record<string, unknown> | undefined {
-  if (!Array.isArray(list)) return undefined;
+export function mapProductAttributes(list: AttrsFragment[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const a of list) {
-    const name = a?.type?.name;
-    if (!name || !Array.isArray(a.elements)) continue;
-    const elements: Record<string, unknown> = {};
-    for (const e of a.elements) elements[e.key] = elementValue(e);
-    out[name] = elements;
-  }
+  for (const a of list) out[a.type.name] = Object.fromEntries(a.elements.map((e) => [e.key, elementValue(e)]));
   return out;
 }
 
-function mapMedia(list: G): { sources: Record<string, string> }[] | undefined {
-  if (!Array.isArray(list)) return undefined;
-  return list.flatMap((m: G) => (m?.source?.url ? [{ sources: { [m.source.mediaSize?.name ?? 'standard']: m.source.url } }] : []));
+/** The product's first image: size asked → URL, keyed by the size the plugins name (absent where Centra has none). */
+function mapMedia(list: LineImages[], sizes: readonly string[]): { sources: Record<string, string> }[] {
+  return list.flatMap((m) => {
+    const sources: Record<string, string> = {};
+    sizes.forEach((size, i) => {
+      const source = m[imageAlias(i) as 'source'];
+      if (source) sources[size] = source.url;
+    });
+    return Object.keys(sources).length ? [{ sources }] : [];
+  });
 }
 
-function mapRef(r: G): { id: number; name: string } | null {
-  return r ? { id: r.id, name: r.name } : null;
+function mapCarrier(c: { carrierName: string | null; serviceName: string | null } | null) {
+  return c ? { carrierName: c.carrierName, serviceName: c.serviceName } : null;
 }
-function mapCarrier(c: G) {
-  return c ? { carrierName: c.carrierName ?? null, serviceName: c.serviceName ?? null } : null;
-}
-function mapStore(s: G) {
-  return { id: s.id, name: s.name ?? null, type: s.type };
-}
-function mapPayments(list: G) {
-  if (!Array.isArray(list)) return undefined;
-  return list.map((p: G) => clean({ entryType: p.entryType, status: p.status, value: opt(mapMoney(p.value)) ?? undefined }));
-}
+const mapStore = (s: StoreFields) => ({ id: s.id, name: s.name, type: s.type });
+const mapPayments = (list: PaymentEntry[]) => list.map((p) => ({ entryType: p.entryType, status: p.status, value: mapMoney(p.value) }));
+const mapMovedLines = (lines: MovedLine[]) => lines.map((l) => ({ orderLine: { id: l.orderLine.id }, quantity: l.quantity }));
 
-export function mapAccount(a: G): CentraAccount {
+export function mapAccount(a: AccountFieldsFragment): CentraAccount {
+  const rep = a.salesRepresentative;
   return {
     id: Number(a.id),
     name: a.name,
-    salesRepresentative: a.salesRepresentative ? { id: a.salesRepresentative.id, name: a.salesRepresentative.name, email: a.salesRepresentative.email ?? null } : null,
-    paymentTerms: a.paymentTerms ? { description: a.paymentTerms.description ?? null } : null,
-    shippingTerms: a.shippingTerms ? { description: a.shippingTerms.description ?? null } : null,
-    shippingEmail: a.shippingEmail ?? null,
+    salesRepresentative: rep ? { id: rep.id, name: rep.name, email: rep.email } : null,
+    paymentTerms: a.paymentTerms ? { description: a.paymentTerms.description } : null,
+    shippingTerms: a.shippingTerms ? { description: a.shippingTerms.description } : null,
+    shippingEmail: a.shippingEmail,
     carrierInformation: mapCarrier(a.carrierInformation),
+    // Account shows no market or pricelist Centra publishes (docs/centra.md §2).
     market: null,
     pricelist: null,
   };
 }
 
-function mapBuyer(b: G) {
-  return clean({
+function mapBuyer(b: BuyerFieldsFragment) {
+  return {
     id: b.id,
     email: b.email,
-    firstName: b.firstName ?? null,
-    lastName: b.lastName ?? null,
-    phoneNumber: b.phoneNumber ?? null,
+    firstName: b.firstName,
+    lastName: b.lastName,
+    phoneNumber: b.phoneNumber,
     billingAddress: mapAddress(b.billingAddress),
-    receiveAutoEmails: opt(b.receiveAutoEmails),
+    receiveAutoEmails: b.receiveAutoEmails,
     // Centra publishes no per-buyer receipt override: null = the store setting applies.
     sendOrderReceipt: null,
-  });
+  };
 }
 
-function mapCustomer(c: G) {
-  return clean({
-    id: c.id,
-    email: c.email,
-    firstName: c.firstName ?? null,
-    lastName: c.lastName ?? null,
-    // isRegistered, language, newsletter and an ESP contact id are not published on Customer
-    // (docs/centra.md §2): left out, so the domain takes its defaults.
-    billingAddress: mapAddress(c.billingAddress),
-  });
+// isRegistered, language, newsletter and an ESP contact id are not published on Customer
+// (docs/centra.md §2): left out, so the domain takes its defaults.
+function mapCustomer(c: CustomerFieldsFragment) {
+  return { id: c.id, email: c.email, firstName: c.firstName, lastName: c.lastName, billingAddress: mapAddress(c.billingAddress) };
 }
 
-export function mapOrderLine(l: G): CentraOrderLine {
-  return clean({
+export function mapOrderLine(l: OrderLineFieldsFragment, sizes: readonly string[] = DEFAULT_IMAGE_SIZES): CentraOrderLine {
+  // Nullable in Centra's schema; a line without them cannot be described (the error names the line).
+  if (!l.product) throw new Error(`order line ${l.id} has no product`);
+  if (!l.productVariant) throw new Error(`order line ${l.id} has no product variant`);
+  const size = l.productSize;
+  return {
     id: l.id,
-    __typename: opt(l.__typename),
-    productName: l.productName,
-    productVariantName: l.productVariantName ?? null,
-    folderName: l.folderName ?? null,
-    size: l.size ?? null,
+    __typename: l.__typename,
+    // Nullable on OrderLine: the product's own name stands in (the query selects it for this).
+    productName: l.productName ?? l.product.name ?? '',
+    productVariantName: l.productVariantName,
+    folderName: l.folderName,
+    size: l.size,
     productNumber: l.productNumber,
     quantity: l.quantity,
     taxPercent: l.taxPercent,
-    unitPrice: mapMoney(l.unitPrice)!,
-    unitOriginalPrice: mapMoney(l.unitOriginalPrice)!,
-    hasAnyDiscount: opt(l.hasAnyDiscount),
-    comment: l.comment ?? null,
-    productExternalUrl: l.productExternalUrl ?? null,
-    product: clean({ id: l.product.id, attributes: mapProductAttributes(l.product.attributes) }),
-    // The product's first image in the size asked for, keyed by that size's name (line.images in the domain).
-    media: mapMedia(l.product.media),
-    productVariant: { id: l.productVariant.id, name: l.productVariant.name ?? null, variantNumber: null },
-    productSize: l.productSize
-      ? {
-          SKU: l.productSize.SKU ?? null,
-          GTIN: l.productSize.GTIN ?? null,
-          EAN: l.productSize.EAN ?? null,
-          UPC: l.productSize.UPC ?? null,
-          sizeNumber: l.productSize.sizeNumber ?? null,
-          description: l.productSize.description ?? null,
-        }
-      : null,
-    brand: l.brand ? clean({ id: opt(l.brand.id), name: l.brand.name, uri: l.brand.uri ?? null }) : null,
-    category: l.category ? { id: l.category.id, name: Array.isArray(l.category.name) ? l.category.name : [String(l.category.name)], uri: l.category.uri ?? null } : null,
-    collection: l.collection ? { id: l.collection.id, name: l.collection.name ?? null, uri: l.collection.uri ?? null } : null,
-  }) as CentraOrderLine;
+    unitPrice: mapMoney(l.unitPrice),
+    unitOriginalPrice: mapMoney(l.unitOriginalPrice),
+    hasAnyDiscount: l.hasAnyDiscount,
+    comment: l.comment,
+    productExternalUrl: l.productExternalUrl,
+    product: { id: l.product.id, attributes: mapProductAttributes(l.product.attributes) },
+    // The product's first image in each size asked for, keyed by that size's name (line.images in the domain).
+    media: mapMedia(l.product.media, sizes),
+    // Not published on ProductVariant: variantNumber (docs/centra.md §2).
+    productVariant: { id: l.productVariant.id, name: l.productVariant.name, variantNumber: null },
+    // EAN, UPC and sizeNumber are not published on ProductSize; GTIN is.
+    productSize: size ? { SKU: size.SKU, GTIN: size.GTIN, EAN: null, UPC: null, sizeNumber: null, description: size.description } : null,
+    // Brand shows no uri Centra publishes; the line has no published category or collection.
+    brand: l.brand ? clean({ id: l.brand.id ?? undefined, name: l.brand.name, uri: null }) : null,
+    category: null,
+    collection: null,
+  };
 }
 
-export function mapOrder(o: G): CentraOrder {
+export function mapOrder(o: OrderFields, sizes: readonly string[] = DEFAULT_IMAGE_SIZES): CentraOrder {
   const t = o.totals;
+  // Which parties an order has depends on its store's kind: Centra's Order interface, told apart by __typename.
+  const dtc = o.__typename === 'DirectToConsumerOrder' ? o : null;
+  const wholesale = o.__typename === 'WholesaleOrder' ? o : null;
   return clean({
     id: o.id,
     number: o.number,
     status: o.status,
     createdAt: o.createdAt,
     store: mapStore(o.store),
-    market: mapRef(o.market),
-    pricelist: mapRef(o.pricelist),
+    market: o.market ? { id: o.market.id, name: o.market.name } : null,
+    pricelist: o.pricelist ? { id: o.pricelist.id, name: o.pricelist.name } : null,
     country: o.country ? { code: o.country.code } : null,
     currencyBaseRate: o.currencyBaseRate,
-    grandTotal: mapMoney(o.grandTotal)!,
-    totals: t
-      ? { shipping: mapMoney(t.shipping), handling: mapMoney(t.handling), shippingTaxIncluded: mapMoney(t.shippingTaxIncluded), taxDeducted: mapMoney(t.taxDeducted) }
-      : null,
-    discountsApplied: Array.isArray(o.discountsApplied)
-      ? o.discountsApplied.map((d: G) => ({ value: mapMoney(d.value)!, code: d.code ?? null, voucherName: d.voucherName ?? null }))
-      : undefined,
+    grandTotal: mapMoney(o.grandTotal),
+    totals: t ? { shipping: mapMoney(t.shipping), handling: mapMoney(t.handling), shippingTaxIncluded: mapMoney(t.shippingTaxIncluded), taxDeducted: mapMoney(t.taxDeducted) } : null,
+    discountsApplied: o.discountsApplied.map((d) => ({ value: mapMoney(d.value), code: d.code, voucherName: d.voucherName })),
     // Centra's PaymentMethod shows uri and plugin (no display name): the uri stands in for the name.
-    paymentMethod: o.paymentMethod ? { name: o.paymentMethod.uri ?? null, plugin: o.paymentMethod.plugin ?? null } : null,
-    shippingPriceGroup: o.shippingPriceGroup ? { shippingOption: o.shippingPriceGroup.shippingOption ? { name: o.shippingPriceGroup.shippingOption.name ?? null } : null } : null,
+    paymentMethod: o.paymentMethod ? { name: o.paymentMethod.uri, plugin: o.paymentMethod.plugin } : null,
+    shippingPriceGroup: o.shippingPriceGroup ? { shippingOption: o.shippingPriceGroup.shippingOption ? { name: o.shippingPriceGroup.shippingOption.name } : null } : null,
     shippingAddress: mapAddress(o.shippingAddress),
     billingAddress: mapAddress(o.billingAddress),
-    lines: (o.lines ?? []).map(mapOrderLine),
-    customer: o.customer ? mapCustomer(o.customer) : null,
-    buyer: o.buyer ? mapBuyer(o.buyer) : null,
-    account: o.account ? mapAccount(o.account) : null,
-    purchaseOrderNumber: o.purchaseOrderNumber ?? null,
-    deliveryWindows: Array.isArray(o.deliveryWindows) ? o.deliveryWindows.map((w: G) => ({ name: w.name ?? null })) : undefined,
+    lines: o.lines.map((l) => mapOrderLine(l, sizes)),
+    customer: dtc?.customer ? mapCustomer(dtc.customer) : null,
+    buyer: wholesale?.buyer ? mapBuyer(wholesale.buyer) : null,
+    account: wholesale?.account ? mapAccount(wholesale.account) : null,
+    purchaseOrderNumber: wholesale?.purchaseOrderNumber ?? null,
+    deliveryWindows: wholesale?.deliveryWindows?.map((w) => ({ name: w.name })),
     paymentHistory: mapPayments(o.paymentHistory),
     attributes: mapOrderAttributes(o.attributes),
-  }) as CentraOrder;
+  });
 }
 
-function mapMovedLines(lines: G) {
-  return (lines ?? []).map((l: G) => ({ orderLine: { id: l.orderLine.id }, quantity: l.quantity }));
-}
-
-export function mapShipment(s: G): CentraShipment {
-  return clean({
+export function mapShipment(s: ShipmentFields, sizes: readonly string[] = DEFAULT_IMAGE_SIZES): CentraShipment {
+  return {
     id: s.id,
     number: s.number,
-    createdAt: s.createdAt ?? null,
-    isGoodToGo: opt(s.isGoodToGo),
+    createdAt: s.createdAt,
+    isGoodToGo: s.isGoodToGo,
     isShipped: s.isShipped,
-    shippedAt: s.shippedAt ?? null,
-    trackingNumber: s.trackingNumber ?? null,
-    numberOfPackages: s.numberOfPackages ?? null,
+    shippedAt: s.shippedAt,
+    trackingNumber: s.trackingNumber,
+    numberOfPackages: s.numberOfPackages,
     carrierInformation: mapCarrier(s.carrierInformation),
-    additionalMessage: s.additionalMessage ?? null,
-    shippingValue: mapMoney(s.shippingValue),
+    additionalMessage: s.additionalMessage,
+    // Shipment shows no shipping value Centra publishes (docs/centra.md §2).
+    shippingValue: null,
     lines: mapMovedLines(s.lines),
-    order: mapOrder(s.order),
-  }) as CentraShipment;
+    order: mapOrder(s.order, sizes),
+  };
 }
 
-export function mapReturn(r: G): CentraReturn {
-  return clean({
+export function mapReturn(r: ReturnFields, sizes: readonly string[] = DEFAULT_IMAGE_SIZES): CentraReturn {
+  return {
     id: r.id,
-    createdAt: r.createdAt ?? null,
-    returnStatus: r.returnStatus ?? null,
+    createdAt: r.createdAt,
+    returnStatus: r.returnStatus,
     lines: mapMovedLines(r.lines),
-    shippingValue: mapMoney(r.shippingValue),
+    // Return shows no refunded shipping value Centra publishes (docs/centra.md §2).
+    shippingValue: null,
     refundPaymentHistory: mapPayments(r.refundPaymentHistory),
-    order: mapOrder(r.order),
-  }) as CentraReturn;
+    order: mapOrder(r.order, sizes),
+  };
 }
 
-export function mapCustomerObject(c: G): CentraCustomerObject {
-  return clean({ ...mapCustomer(c), store: mapStore(c.store), market: null, pricelist: null }) as CentraCustomerObject;
+export function mapCustomerObject(c: CustomerObjectFields): CentraCustomerObject {
+  return { ...mapCustomer(c), store: mapStore(c.store), market: null, pricelist: null };
 }
 
-export function mapBuyerObject(b: G): CentraBuyerObject {
-  return clean({ ...mapBuyer(b), account: mapAccount(b.account), store: mapStore(b.store), companyName: b.billingAddress?.companyName ?? null }) as CentraBuyerObject;
+export function mapBuyerObject(b: BuyerObjectFields): CentraBuyerObject {
+  return { ...mapBuyer(b), account: mapAccount(b.account), store: mapStore(b.store), companyName: b.billingAddress?.companyName ?? null };
 }
 
-export function mapAccountObject(a: G): CentraAccountObject {
-  const buyers = a.buyers ?? [];
-  return { ...mapAccount(a), store: buyers[0]?.store ? mapStore(buyers[0].store) : null, buyers: buyers.map((b: G) => ({ id: b.id })) };
+export function mapAccountObject(a: AccountObjectFields): CentraAccountObject {
+  return { ...mapAccount(a), store: a.buyers.length ? mapStore(a.buyers[0].store) : null, buyers: a.buyers.map((b) => ({ id: b.id })) };
 }
 
-export function mapInvoice(i: G): CentraInvoice {
+export function mapInvoice(i: InvoiceFields): CentraInvoice {
+  const order = i.order;
   return {
     id: i.id,
-    // InvoiceType is an enum; a credit note's value name is not published, so match on "CREDIT".
-    type: /credit/i.test(String(i.type)) ? 'creditnote' : 'invoice',
+    // InvoiceType's value names are read off Centra's schema page; matching on "CREDIT" keeps a renamed value a credit note.
+    type: /credit/i.test(i.type) ? 'creditnote' : 'invoice',
     createdAt: i.createdAt,
     currency: { code: i.currency.code },
-    order: i.order ? { number: i.order.number, purchaseOrderNumber: i.order.purchaseOrderNumber ?? null } : null,
+    order: order ? { number: order.number, purchaseOrderNumber: 'purchaseOrderNumber' in order ? order.purchaseOrderNumber : null } : null,
     address: mapAddress(i.billingAddress) ?? {},
-    buyer: { id: i.buyer.id, email: i.buyer.email, firstName: i.buyer.firstName ?? null, lastName: i.buyer.lastName ?? null, companyName: i.billingAddress?.companyName ?? null },
+    buyer: { id: i.buyer.id, email: i.buyer.email, firstName: i.buyer.firstName, lastName: i.buyer.lastName, companyName: i.billingAddress?.companyName ?? null },
     account: mapAccount(i.account),
     store: mapStore(i.store),
-    lines: (i.lines ?? []).map((l: G) => ({
+    lines: i.lines.map((l) => ({
       product: { id: l.product.id },
-      productVariant: { id: l.productVariant.id, name: l.productVariant.name ?? null },
+      productVariant: { id: l.productVariant.id, name: l.productVariant.name },
       productNumber: l.productNumber,
       productName: l.productName,
       brand: l.brand ? { name: l.brand.name } : null,
-      size: l.size ?? null,
+      size: l.size,
       quantity: l.quantity,
-      unitOriginalPrice: mapMoney(l.unitOriginalPrice)!,
-      unitPrice: mapMoney(l.unitPrice)!,
+      unitOriginalPrice: mapMoney(l.unitOriginalPrice),
+      unitPrice: mapMoney(l.unitPrice),
       taxPercent: l.taxPercent,
     })),
     // Centra publishes no invoice document / pay link field: empty (docs/centra.md §2).
     link: '',
     payLink: '',
-  } as CentraInvoice;
+  };
 }

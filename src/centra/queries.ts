@@ -43,7 +43,7 @@ const ORDER_LINE = `fragment OrderLineFields on OrderLine {
   __typename id productName productVariantName folderName size productNumber quantity taxPercent
   unitPrice { ...Money } unitOriginalPrice { ...Money }
   hasAnyDiscount comment productExternalUrl
-  product { id name attributes { ...Attrs } media(limit: 1) { source(sizeName: $mediaSize) { url mediaSize { name } } } }
+  product { id name attributes { ...Attrs } media(limit: 1) { ...LineImages } }
   productVariant { id name }
   productSize { SKU GTIN description }
   brand { id name }
@@ -75,8 +75,21 @@ const ORDER = `fragment OrderFields on Order {
   }
 }`;
 
+/**
+ * The line's product image, once per size the plugins ask for (`imageSize`): the first size as
+ * `source`, the others under the aliases `source_1`, `source_2`, … each with its own variable.
+ * Written into the document by snapshotsQuery, which knows how many sizes there are.
+ */
+const LINE_IMAGES = 'LineImages';
+export const imageAlias = (i: number): string => (i === 0 ? 'source' : `source_${i}`);
+const imageVariable = (i: number): string => (i === 0 ? 'mediaSize' : `mediaSize_${i}`);
+function lineImagesFragment(sizes: number): string {
+  const sources = Array.from({ length: sizes }, (_, i) => `${i ? `${imageAlias(i)}: ` : ''}source(sizeName: $${imageVariable(i)}) { url }`);
+  return `fragment ${LINE_IMAGES} on ProductMedia { ${sources.join(' ')} }`;
+}
+
 // Every fragment, in the order they are written into a document; an order snapshot needs them all.
-const FRAGMENT_ORDER = [MONEY, ADDRESS, ATTRIBUTES, ACCOUNT, BUYER, CUSTOMER, ORDER_LINE, ORDER];
+const FRAGMENT_ORDER = [MONEY, ADDRESS, ATTRIBUTES, ACCOUNT, BUYER, CUSTOMER, LINE_IMAGES, ORDER_LINE, ORDER];
 
 /** The snapshot types the bridge fetches, and how each is filtered and keyed. */
 export type SnapshotKind = 'order' | 'shipment' | 'return' | 'customer' | 'buyer' | 'invoice' | 'account';
@@ -153,10 +166,8 @@ export const SNAPSHOT_KINDS = Object.keys(SNAPSHOT_SELECTIONS) as SnapshotKind[]
 /** The root field of a kind's list query (the key of its list in the answer's `data`). */
 export const snapshotRoot = (kind: SnapshotKind): string => SNAPSHOT_SELECTIONS[kind].root;
 
-/** The variable naming the product image size of order lines (Centra's examples ask for "standard"). */
-const MEDIA_SIZE_VARIABLE = 'mediaSize';
-/** The variables of a batched document besides the kinds' keys: the size of the line images. */
-export const mediaSizeVariables = (size: string): Record<string, string> => ({ [MEDIA_SIZE_VARIABLE]: size });
+/** The variables of a batched document besides the kinds' keys: the sizes of the line images, in the order asked. */
+export const mediaSizeVariables = (sizes: readonly string[]): Record<string, string> => Object.fromEntries(sizes.map((size, i) => [imageVariable(i), size]));
 
 /** Variable names of a kind in the batched document: its keys and its page size. */
 export const snapshotVariables = (kind: SnapshotKind) => ({ keys: `${kind}Keys`, limit: `${kind}Limit` });
@@ -167,11 +178,13 @@ export const snapshotVariables = (kind: SnapshotKind) => ({ keys: `${kind}Keys`,
  * others) — one request whatever the number of objects and kinds. The variables are
  * `<kind>Keys` (the numbers or ids) and `<kind>Limit` (as many as asked: Centra's default page is 20).
  */
-export function snapshotsQuery(kinds: readonly SnapshotKind[]): string {
+export function snapshotsQuery(kinds: readonly SnapshotKind[], imageSizes = 1): string {
   const wanted = SNAPSHOT_KINDS.filter((k) => kinds.includes(k));
   if (!wanted.length) throw new Error('snapshotsQuery needs at least one kind');
-  // The order fragments ask for each line's product image in one size: `$mediaSize` (MEDIA_SIZE_VARIABLE).
-  const media = wanted.some((k) => SNAPSHOT_SELECTIONS[k].fragments.includes(ORDER_LINE)) ? `, $${MEDIA_SIZE_VARIABLE}: String!` : '';
+  if (!Number.isInteger(imageSizes) || imageSizes < 1) throw new Error('snapshotsQuery needs at least one image size');
+  // The order fragments ask for each line's product image in every size: `$mediaSize`, `$mediaSize_1`, …
+  const withLines = wanted.some((k) => SNAPSHOT_SELECTIONS[k].fragments.includes(ORDER_LINE));
+  const media = withLines ? Array.from({ length: imageSizes }, (_, i) => `, $${imageVariable(i)}: String!`).join('') : '';
   const vars = wanted.map((k) => `$${snapshotVariables(k).keys}: ${SNAPSHOT_SELECTIONS[k].keyType}, $${snapshotVariables(k).limit}: Int`).join(', ') + media;
   const roots = wanted.map((k) => {
     const s = SNAPSHOT_SELECTIONS[k];
@@ -179,7 +192,9 @@ export function snapshotsQuery(kinds: readonly SnapshotKind[]): string {
     return `  ${s.root}(where: { ${s.filter}: $${v.keys} }, limit: $${v.limit}) {\n    ${s.fields}\n  }`;
   });
   // Each fragment once, in a fixed order: GraphQL rejects a document with a fragment it does not use.
-  const fragments = [...new Set(wanted.flatMap((k) => SNAPSHOT_SELECTIONS[k].fragments))].sort((a, b) => FRAGMENT_ORDER.indexOf(a) - FRAGMENT_ORDER.indexOf(b));
+  const fragments = [...new Set(wanted.flatMap((k) => SNAPSHOT_SELECTIONS[k].fragments))]
+    .sort((a, b) => FRAGMENT_ORDER.indexOf(a) - FRAGMENT_ORDER.indexOf(b))
+    .map((f) => (f === LINE_IMAGES ? lineImagesFragment(imageSizes) : f));
   const name = wanted.map((k) => k[0].toUpperCase() + k.slice(1)).join('') + (wanted.length > 1 ? 'Snapshots' : 'Snapshot');
   return `query ${name}(${vars}) {\n${roots.join('\n')}\n}\n${fragments.join('\n')}`;
 }

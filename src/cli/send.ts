@@ -2,6 +2,7 @@
 // Stores the deliveries in the outbox; a running `serve` or `worker` sends them.
 import { openBridge } from '../app/bridge.ts';
 import { createCentraClient } from '../centra/graphql-client.ts';
+import { imageSizesOf } from '../app/image-sizes.ts';
 import { centraGates } from '../app/centra-gates.ts';
 import { silentLogger } from '../delivery/attempt.ts';
 import { InputError, NotFoundError, UnavailableError, UpstreamError } from '../config/errors.ts';
@@ -25,7 +26,7 @@ export async function sendCommand(opts: { config: string; type: string; id: stri
   // Its own process: on PostgreSQL it takes its request or two from the quota it shares with serve
   // (app/centra-gates.ts); on SQLite it has a gate of its own.
   const gates = centraGates({ token, rateLimits: config.centra.rateLimits, complexityLimits: config.centra.complexityLimits }, { quotas: bridge.storage.quotas, log: silentLogger });
-  const centra = createCentraClient({ url: config.centra.url, token, timeoutMs: config.centra.timeoutMs, ...gates });
+  const centra = createCentraClient({ url: config.centra.url, token, timeoutMs: config.centra.timeoutMs, ...gates, imageSizes: imageSizesOf(config) });
   try {
     const r = await sendManualEmail({ centra, bridge }, { type: opts.type, id: opts.id, emailType: opts.email, ...(recipients ? { recipients } : {}) });
     const out = {

@@ -18,6 +18,7 @@ import { InputError } from '../config/errors.ts';
 import { redactString } from '../delivery/redact.ts';
 import { buildApp } from './app.ts';
 import { resolveServerSettings } from '../config/server.ts';
+import { imageSizesOf } from '../app/image-sizes.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { observeDeliveryStore } from '../delivery/observed-store.ts';
 import { createCentraWatch, createLaneWatch, readiness } from '../app/health.ts';
@@ -97,6 +98,7 @@ export async function startService(config: Config, opts: StartServiceOptions = {
     fetchImpl: opts.fetchImpl,
     ...centraGates(settings.centra, { quotas: storage.quotas, log: logger.child({ component: 'centra-quota' }) }),
     batchSize: settings.centra.batchSize,
+    imageSizes: imageSizesOf(config),
   });
   const centraWatch = createCentraWatch();
   const tuning = typeof opts.processor === 'object' ? opts.processor : {};

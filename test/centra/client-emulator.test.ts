@@ -65,7 +65,7 @@ test('every generated object, fetched with the client queries, validates against
   // Each object asked for by its key, as the client does (a run that ignored its key would pass on the first object).
   const run = async (kind: SnapshotKind, q: string, key: number, root: string) => {
     const v = snapshotVariables(kind);
-    const r = await executeCentra(state, q, { [v.keys]: [key], [v.limit]: 1, ...mediaSizeVariables('standard') });
+    const r = await executeCentra(state, q, { [v.keys]: [key], [v.limit]: 1, ...mediaSizeVariables(['standard']) });
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
     const list = (r.data as any)[root];
     assert.equal(list.length, 1, `${kind} ${key}`);

@@ -56,3 +56,13 @@ test('every combination of snapshot kinds in one batched document validates (127
   }
   assert.equal(n, 127);
 });
+
+test('a document asking for several image sizes validates, one aliased source and variable per size', () => {
+  const query = snapshotsQuery(SNAPSHOT_KINDS, 3);
+  assert.deepEqual(validate(schema, parse(query)).map((e) => e.message), []);
+  assert.match(query, /\$mediaSize: String!, \$mediaSize_1: String!, \$mediaSize_2: String!/);
+  assert.match(query, /fragment LineImages on ProductMedia \{ source\(sizeName: \$mediaSize\) \{ url \} source_1: source\(sizeName: \$mediaSize_1\) \{ url \} source_2: source\(sizeName: \$mediaSize_2\) \{ url \} \}/);
+  // Kinds without order lines ask for no image at all (an unused variable fails validation).
+  assert.doesNotMatch(snapshotsQuery(['customer', 'buyer'], 3), /mediaSize/);
+  assert.throws(() => snapshotsQuery(['order'], 0), /at least one image size/);
+});

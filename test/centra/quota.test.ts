@@ -160,7 +160,7 @@ test('complexity: the emulator charges it (a marked guess) and reports it in ext
   await control(emu.url, 'reset');
   const orders = dataset.orders.slice(0, 5).map((o) => o.number);
   const v = snapshotVariables('order');
-  const variables = { [v.keys]: orders, [v.limit]: orders.length, ...mediaSizeVariables('standard') };
+  const variables = { [v.keys]: orders, [v.limit]: orders.length, ...mediaSizeVariables(['standard']) };
   const query = snapshotsQuery(['order']);
   const complexity = queryComplexity(query, variables);
   const res = await fetch(`${emu.url}/graphql`, { method: 'POST', headers: { authorization: 'Bearer token-a', 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });

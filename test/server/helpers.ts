@@ -71,12 +71,21 @@ export function harnessConfig(
 }
 
 export async function startHarness(
-  opts: { orders?: number; centra?: Record<string, unknown>; server?: Record<string, unknown>; storage?: Record<string, unknown>; service?: StartServiceOptions } = {},
+  opts: {
+    orders?: number;
+    centra?: Record<string, unknown>;
+    server?: Record<string, unknown>;
+    storage?: Record<string, unknown>;
+    service?: StartServiceOptions;
+    /** Changes the parsed configuration before the service starts (a plugin setting, say). */
+    configure?: (config: Config) => void;
+  } = {},
 ): Promise<Harness> {
   const dataset = generateDataset({ seed: 7, orders: opts.orders ?? 40 });
   const [centra, klaviyo, rule, smtp] = await Promise.all([startCentraEmulator({ dataset }), startKlaviyoEmulator(), startRuleEmulator(), startSmtpEmulator()]);
   const tmp = tempDir();
   const config = harnessConfig({ centra: centra.url, klaviyo: klaviyo.url, rule: rule.url, smtpPort: smtp.port }, tmp.dir, opts.centra, opts.server, opts.storage);
+  opts.configure?.(config);
   const logs = new LogCapture();
   const service = await startService(config, {
     logDestination: logs,

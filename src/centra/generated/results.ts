@@ -84,6 +84,12 @@ export type CustomerFieldsFragment = {
   billingAddress: AddrFragment | null;
 };
 
+export type LineImagesFragment = {
+  source: {
+    url: string;
+  } | null;
+};
+
 export type MoneyFragment = {
   value: number;
   currency: {
@@ -225,14 +231,7 @@ export type OrderLineFieldsFragment = {
     id: number;
     name: string | null;
     attributes: Array<AttrsFragment>;
-    media: Array<{
-      source: {
-        url: string;
-        mediaSize: {
-          name: string;
-        } | null;
-      } | null;
-    }>;
+    media: Array<LineImagesFragment>;
   } | null;
   productVariant: {
     id: number;
