@@ -10,7 +10,7 @@ export {
   type VoyadoCall,
 } from './voyado/server.ts';
 export { startSmtpEmulator, type SmtpEmulatorOptions, type SmtpEmulatorHandle, type ReceivedMail, type SmtpPhase } from './smtp/server.ts';
-export { startCentraEmulator, CentraState, DEFAULT_CENTRA_TOKEN, type CentraEmulatorOptions } from './centra/server.ts';
+export { startCentraEmulator, CentraState, DEFAULT_CENTRA_TOKEN, type CentraEmulatorOptions, type FieldFaultSpec } from './centra/server.ts';
 export { generateDataset, datasetEvents, timelineMix, type Dataset, type TimelineEvent } from './centra/data.ts';
 export { createWebhookSender, type WebhookSender, type SendStats } from './centra/webhook-sender.ts';
 export type { EmulatorHandle, EmulatorCounters } from './common/server.ts';

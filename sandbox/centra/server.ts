@@ -1,6 +1,6 @@
 // Centra emulator: POST /graphql (a subset of the Integration API, incl. the events queue) over
 // a generated dataset, answered "as of" an adjustable clock; fault injection and /__control.
-import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
+import { buildSchema, getNamedType, graphql, isInterfaceType, isNonNullType, isObjectType, type GraphQLSchema } from 'graphql';
 import { EmulatorStateBase, header, isObject, parseJson, startEmulator, type EmulatorHandle, type EmulatorRequest, type EmulatorResponse } from '../common/server.ts';
 import { CENTRA_EXAMPLE_QUOTA, CentraQuotaBuckets, isMutation, queryComplexity, type CentraQuota } from './quota.ts';
 import type { FaultSpec } from '../common/faults.ts';
@@ -25,6 +25,8 @@ export interface CentraEmulatorOptions {
   quota?: Partial<CentraQuota> | false;
   /** How a 429's Retry-After is written (Centra says "a timestamp"; its unit is a guess): default unix seconds. */
   retryAfter?: RetryAfterForm;
+  /** Fields of single objects whose resolution throws (a test fault, docs/emulators.md "Field faults"). */
+  fieldFaults?: FieldFaultSpec[];
   host?: string;
   port?: number;
 }
@@ -38,6 +40,28 @@ export interface QueuedEvent {
   objectReference: number;
   createdAt: string;
   storeId: number | null;
+}
+
+/**
+ * A test fault: resolving `field` of one object throws, so graphql-js answers as it does for any
+ * resolver that throws — a nullable field becomes null with an error at its path; a non-null one
+ * nulls its parent, up to the nearest nullable field (for a snapshot list `[Order!]!`: all of `data`).
+ * Centra publishes nothing about per-object failures: what makes one fail is our guess.
+ */
+export interface FieldFaultSpec {
+  type: TimelineEvent['type'];
+  /** The order number for orders, else the object's id. */
+  id: number;
+  /** A field of the object's GraphQL type, or a dotted path through its children: `grandTotal`, `lines.product`. */
+  field: string;
+  /** The error's message (default: one naming the object and field). */
+  message?: string;
+}
+
+export interface FieldFault extends FieldFaultSpec {
+  message: string;
+  /** Whether the field is nullable in the schema (then only it becomes null). */
+  nullable: boolean;
 }
 
 export interface CentraGraphqlCall {
@@ -72,6 +96,8 @@ export class CentraState extends EmulatorStateBase {
   /** The quota's buckets; null = no quota. */
   quota: CentraQuotaBuckets | null;
   retryAfter: RetryAfterForm;
+  /** Field faults by `type:id` (cleared by reset). */
+  fieldFaults = new Map<string, FieldFault[]>();
 
   constructor(dataset: Dataset, clock = Number.POSITIVE_INFINITY, quota: Partial<CentraQuota> | false = {}, retryAfter: RetryAfterForm = 'unix-seconds') {
     super();
@@ -94,6 +120,33 @@ export class CentraState extends EmulatorStateBase {
     this.queue = [];
     this.confirmed = [];
     this.quota?.clear();
+    this.fieldFaults.clear();
+  }
+
+  /** Adds a field fault, checked against the schema (the type must have the field). */
+  addFieldFault(spec: FieldFaultSpec): FieldFault {
+    if (!isObject(spec) || !(spec.type in OBJECT_TYPES)) throw new Error(`type must be one of ${Object.keys(OBJECT_TYPES).join(', ')}`);
+    if (!Number.isSafeInteger(spec.id)) throw new Error('id must be an integer (the order number for orders)');
+    if (typeof spec.field !== 'string' || !spec.field) throw new Error('field must be a field name or a dotted path (lines.product)');
+    let type = centraSchema().getType(OBJECT_TYPES[spec.type]);
+    let nullable = true;
+    for (const name of spec.field.split('.')) {
+      const field = type && (isObjectType(type) || isInterfaceType(type)) ? type.getFields()[name] : undefined;
+      if (!field) throw new Error(`${type?.name ?? spec.field} has no field ${name}`);
+      nullable = !isNonNullType(field.type);
+      type = getNamedType(field.type);
+    }
+    const fault: FieldFault = { type: spec.type, id: spec.id, field: spec.field, message: typeof spec.message === 'string' && spec.message ? spec.message : `emulated failure: ${spec.field} of ${spec.type} ${spec.id} could not be resolved`, nullable };
+    const key = `${spec.type}:${spec.id}`;
+    this.fieldFaults.set(key, [...(this.fieldFaults.get(key) ?? []), fault]);
+    return fault;
+  }
+
+  /** The view with its faulted fields replaced by resolvers that throw (the view itself if none). */
+  private faulted(type: TimelineEvent['type'], id: number, view: Record<string, unknown> | null): Record<string, unknown> | null {
+    const faults = view ? this.fieldFaults.get(`${type}:${id}`) : undefined;
+    if (!faults) return view;
+    return faults.reduce((v, f) => throwAt(v, f.field.split('.'), f.message), view!);
   }
 
   records(): Record<string, unknown> {
@@ -171,7 +224,7 @@ export class CentraState extends EmulatorStateBase {
     if (o.customerId !== undefined) view.customer = () => this.customerView(o.customerId!);
     if (o.buyerId !== undefined) view.buyer = () => this.buyerView(o.buyerId!);
     if (o.accountId !== undefined) view.account = () => this.accountView(o.accountId!);
-    return view;
+    return this.faulted('order', o.number, view);
   }
 
   orderByNumber(n: number): Record<string, unknown> | null {
@@ -185,7 +238,7 @@ export class CentraState extends EmulatorStateBase {
     const shipped = s.shippedAtMs <= now;
     const order = this.dataset.orders.find((o) => o.number === s.orderNumber)!;
     const lineById = new Map(order.lines.map((l) => [l.id, l]));
-    return {
+    return this.faulted('shipment', s.id, {
       ...s,
       isGoodToGo: s.goodToGoAt <= now,
       isShipped: shipped,
@@ -195,7 +248,7 @@ export class CentraState extends EmulatorStateBase {
       trackingNumber: shipped ? s.trackingNumber : null,
       lines: s.lines.map((l) => ({ ...l, orderLine: lineById.get(l.orderLine.id) })),
       order: () => this.orderView(order),
-    };
+    });
   }
 
   returnView(r: Dataset['returns'][number]): Record<string, unknown> | null {
@@ -203,7 +256,7 @@ export class CentraState extends EmulatorStateBase {
     if (r.visibleAt > now) return null;
     const order = this.dataset.orders.find((o) => o.number === r.orderNumber)!;
     const lineById = new Map(order.lines.map((l) => [l.id, l]));
-    return {
+    return this.faulted('return', r.id, {
       ...r,
       returnStatus: r.completedAt <= now ? 'COMPLETED' : 'PENDING',
       refundPaymentHistory: r.refundPaymentHistory.filter((p) => p.at <= now),
@@ -212,37 +265,56 @@ export class CentraState extends EmulatorStateBase {
       order: () => this.orderView(order),
       customer: () => (order.customerId !== undefined ? this.customerView(order.customerId) : null),
       account: () => (order.accountId !== undefined ? this.accountView(order.accountId) : null),
-    };
+    });
   }
 
   customerView(id: number): Record<string, unknown> | null {
     const c = this.dataset.customers.find((x) => x.id === id);
-    return c && c.visibleAt <= this.clock ? { ...c } : null;
+    return this.faulted('customer', id, c && c.visibleAt <= this.clock ? { ...c } : null);
   }
 
   buyerView(id: number): Record<string, unknown> | null {
     const b = this.dataset.buyers.find((x) => x.id === id);
     if (!b || b.visibleAt > this.clock) return null;
-    return { ...b, account: () => this.accountView(b.accountId) };
+    return this.faulted('buyer', id, { ...b, account: () => this.accountView(b.accountId) });
   }
 
   accountView(id: number): Record<string, unknown> | null {
     const a = this.dataset.accounts.find((x) => x.id === id);
     if (!a) return null;
-    return { ...a, buyers: () => a.buyerIds.map((b) => this.buyerView(b)).filter(Boolean) };
+    return this.faulted('account', id, { ...a, buyers: () => a.buyerIds.map((b) => this.buyerView(b)).filter(Boolean) });
   }
 
   invoiceView(i: Dataset['invoices'][number]): Record<string, unknown> | null {
     if (i.visibleAt > this.clock) return null;
-    return {
+    return this.faulted('invoice', i.id, {
       ...i,
       type: i.type === 'creditnote' ? 'CREDIT_NOTE' : 'INVOICE',
       billingAddress: i.address,
       order: () => (i.orderNumber === null ? null : this.orderByNumber(i.orderNumber)),
       buyer: () => this.buyerView(i.buyerId),
       account: () => this.accountView(i.accountId),
+    });
+  }
+}
+
+/**
+ * A copy of `view` whose field at `path` is a resolver that throws (graphql-js's default resolver
+ * calls a function-valued property): through lists and resolver functions on the way.
+ */
+function throwAt(view: Record<string, unknown>, path: string[], message: string): Record<string, unknown> {
+  const [head, ...rest] = path;
+  if (!rest.length) {
+    return {
+      ...view,
+      [head]: () => {
+        throw new Error(message);
+      },
     };
   }
+  const inner = (v: unknown): unknown => (Array.isArray(v) ? v.map(inner) : isObject(v) ? throwAt(v as Record<string, unknown>, rest, message) : v);
+  const child = view[head];
+  return { ...view, [head]: typeof child === 'function' ? async (...args: unknown[]) => inner(await (child as (...a: unknown[]) => unknown)(...args)) : inner(child) };
 }
 
 type Args = Record<string, any>;
@@ -368,6 +440,7 @@ export async function startCentraEmulator(opts: CentraEmulatorOptions = {}): Pro
   const tokens = opts.tokens ?? [DEFAULT_CENTRA_TOKEN];
   const dataset = opts.dataset ?? generateDataset({ seed: opts.seed ?? 1, orders: opts.orders ?? 200 });
   const state = new CentraState(dataset, opts.clock, opts.quota ?? {}, opts.retryAfter);
+  for (const f of opts.fieldFaults ?? []) state.addFieldFault(f);
 
   async function handle(req: EmulatorRequest): Promise<EmulatorResponse> {
     if (req.url.pathname !== '/graphql') return { status: 404, body: { errors: [{ message: `no route ${req.method} ${req.url.pathname}` }] } };
@@ -441,6 +514,21 @@ export async function startCentraEmulator(opts: CentraEmulatorOptions = {}): Pro
         list = state.dataset.timeline.filter((e) => e.at <= until);
       } else return { status: 400, body: { error: 'give events or until' } };
       return { status: 200, body: { queued: state.emit(list) } };
+    }
+    if (name === 'field-faults') {
+      if (method === 'GET') return { status: 200, body: { fieldFaults: [...state.fieldFaults.values()].flat() } };
+      if (method === 'DELETE') {
+        state.fieldFaults.clear();
+        return { status: 200, body: { fieldFaults: [] } };
+      }
+      if (method === 'POST') {
+        try {
+          const added = (Array.isArray(body) ? body : [body]).map((f) => state.addFieldFault(f as FieldFaultSpec));
+          return { status: 200, body: { added } };
+        } catch (err) {
+          return { status: 400, body: { error: (err as Error).message } };
+        }
+      }
     }
     if (name === 'dataset' && method === 'GET') {
       const d = state.dataset;

@@ -58,6 +58,14 @@ export class CentraQueryError extends UpstreamError {
   }
 }
 
+/**
+ * Centra's answer lost this object among others of its batch and the batch spent its extra requests
+ * before telling them apart: it may be fine, so it is asked for again later (not failed, not a Centra outage).
+ */
+export class CentraUnsettledError extends UpstreamError {
+  override readonly name = 'CentraUnsettledError';
+}
+
 export type SnapshotType = SnapshotKind;
 export interface SnapshotRef {
   type: SnapshotType;
@@ -128,7 +136,9 @@ export interface CentraClient {
   /**
    * Fetches many objects with as few requests as the batch size allows: the refs are deduplicated,
    * grouped by type and asked for with Centra's list filters, several types in one document. The
-   * answer is keyed by `snapshotKey`. A request that fails throws (every ref in it shares the fate).
+   * answer is keyed by `snapshotKey`. A GraphQL error concerning one object is that ref's Error alone
+   * (attributed by its path, else found by bisecting the request); Centra unavailable (network, timeout,
+   * 429, 5xx) or an HTTP 4xx throws for the whole call (every ref in it shares the fate).
    */
   fetchSnapshots(refs: readonly SnapshotRef[]): Promise<Map<string, SnapshotResult>>;
   /** Requests sent (each one waited for the gate). */
@@ -194,7 +204,11 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
 
-  const execute: GraphqlExecutor = async (query, variables) => {
+  /**
+   * One request. Throws CentraUnavailableError (network, timeout, 429, 5xx, a 2xx body that is not
+   * JSON) and CentraQueryError (a 4xx body that is not JSON); anything else is returned, errors and all.
+   */
+  async function send(query: string, variables: Record<string, unknown> | undefined): Promise<{ status: number; body: any }> {
     await admit();
     requests++;
     let res: Response;
@@ -226,17 +240,27 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
       throw new CentraUnavailableError(`Centra answered HTTP ${res.status} with a body that is not JSON`, res.status);
     }
     owe(body?.extensions?.complexity);
-    const errors = Array.isArray(body?.errors) ? body.errors : [];
-    if (res.status >= 400 || errors.length) {
-      const first = errors[0]?.message ?? `HTTP ${res.status}`;
-      throw new CentraQueryError(`Centra query failed: ${first}`, res.status, errors);
+    return { status: res.status, body };
+  }
+
+  const execute: GraphqlExecutor = async (query, variables) => {
+    const { status, body } = await send(query, variables);
+    const errors = errorsOf(body);
+    if (status >= 400 || errors.length) {
+      const first = errors[0]?.message ?? `HTTP ${status}`;
+      throw new CentraQueryError(`Centra query failed: ${first}`, status, errors);
     }
-    if (!body || typeof body !== 'object' || !body.data) throw new CentraQueryError('Centra answered without data', res.status);
+    if (!body || typeof body !== 'object' || !body.data) throw new CentraQueryError('Centra answered without data', status);
     return body.data;
   };
 
-  /** One request for up to batchSize refs (already deduplicated and valid), all types in one document. */
-  async function fetchChunk(chunk: { type: SnapshotType; id: number }[], out: Map<string, SnapshotResult>): Promise<void> {
+  /**
+   * One request for up to batchSize refs (already deduplicated and valid), all types in one document.
+   * Every ref of the chunk gets its result in `out`, except those whose answer GraphQL errors took
+   * without saying which object they concern: those are returned (`Lost`) for bisection. An error whose
+   * path points into one element of a root list (["orders", 3, …]) fails that object alone.
+   */
+  async function fetchOnce(chunk: ChunkRef[], out: Map<string, SnapshotResult>): Promise<Lost | null> {
     const byType = new Map<SnapshotType, number[]>();
     for (const r of chunk) byType.set(r.type, [...(byType.get(r.type) ?? []), r.id]);
     const kinds = [...byType.keys()];
@@ -247,14 +271,25 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
       // Centra's default page is 20 objects: ask for exactly as many as there are keys.
       variables[v.limit] = keys.length;
     }
-    const data = await execute<Partial<Record<string, RawByType[SnapshotType][]>>>(snapshotsQuery(kinds, imageSizes.length), variables);
+    const { status, body } = await send(snapshotsQuery(kinds, imageSizes.length), variables);
+    const errors = errorsOf(body);
+    // An HTTP error (401: the token) is about the request, not an object: every ref shares it, as before.
+    if (status >= 400) throw new CentraQueryError(`Centra query failed: ${errors[0]?.message ?? `HTTP ${status}`}`, status, errors);
+    const data = body && typeof body === 'object' && body.data && typeof body.data === 'object' ? (body.data as Record<string, unknown>) : null;
+    if (!data && !errors.length) throw new CentraQueryError('Centra answered without data', status);
+    const { perObject, lostKinds, unattributed } = attributeErrors(byType, data, errors);
     for (const [type, keys] of byType) {
-      const list = data?.[snapshotRoot(type)] ?? [];
+      if (lostKinds.has(type)) continue;
+      // Typed from the generated results: the lists are non-null, so an absent one is a kind Centra left out.
+      const list = (data?.[snapshotRoot(type)] ?? []) as RawByType[SnapshotType][];
       const found = new Map(list.map((raw) => [keyOf(type, raw), raw]));
       for (const key of keys) {
+        const own = perObject.get(snapshotKey({ type, id: key }));
         const raw = found.get(String(key));
         let result: SnapshotResult = null;
-        if (raw) {
+        // Never mapped as if it were fine: a field of it failed (and may now be null).
+        if (own) result = objectError(type, key, own, status);
+        else if (raw) {
           try {
             result = (MAPPERS[type] as (raw: RawByType[SnapshotType], sizes: readonly string[]) => SnapshotResult)(raw, imageSizes);
           } catch (err) {
@@ -264,11 +299,59 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
         out.set(snapshotKey({ type, id: key }), result);
       }
     }
+    // Objects an error points into fail even in a kind that is lost otherwise (no need to ask for them again).
+    const lost: ChunkRef[] = [];
+    for (const r of chunk) {
+      if (!lostKinds.has(r.type)) continue;
+      const own = perObject.get(snapshotKey(r));
+      if (own) out.set(snapshotKey(r), objectError(r.type, r.id, own, status));
+      else lost.push(r);
+    }
+    if (!lost.length) return null;
+    const requestLevel = !data && errors.every((e) => !Array.isArray(e?.path)) ? errors.map((e) => String(e?.message)).join('\n') : undefined;
+    return { refs: lost, errors: unattributed, status, requestLevel };
+  }
+
+  /**
+   * Refs whose answer was lost to errors no path ties to one object: one ref alone gets the error;
+   * more are split in halves and each half asked for again, until every bad object fails alone
+   * (O(log n) requests for one bad object in n). `budget` caps the extra requests of one chunk.
+   */
+  async function isolate(lost: Lost, out: Map<string, SnapshotResult>, budget: { left: number }): Promise<void> {
+    if (lost.refs.length === 1) {
+      const [r] = lost.refs;
+      out.set(snapshotKey(r), objectError(r.type, r.id, lost.errors, lost.status));
+      return;
+    }
+    if (budget.left < 2) {
+      // Good objects may be among these: they are asked for again later (in another batch, without
+      // the bad objects already failed), not failed for the company they kept.
+      for (const r of lost.refs) out.set(snapshotKey(r), new CentraUnsettledError(objectError(r.type, r.id, lost.errors, lost.status, 'not isolated: the batch spent its extra requests; asked for again later').message));
+      return;
+    }
+    budget.left -= 2;
+    const mid = Math.ceil(lost.refs.length / 2);
+    const a = await fetchOnce(lost.refs.slice(0, mid), out);
+    const b = await fetchOnce(lost.refs.slice(mid), out);
+    // Both disjoint halves fail with the very request error of the whole (no path, no data: a document
+    // Centra refuses, whatever the keys): it is not about an object, and halving further would only
+    // spend requests. Every ref of the chunk gets it, as before per-object isolation.
+    if (lost.requestLevel !== undefined && a?.requestLevel === lost.requestLevel && b?.requestLevel === lost.requestLevel) {
+      for (const r of [...a.refs, ...b.refs]) out.set(snapshotKey(r), objectError(r.type, r.id, lost.errors, lost.status, 'the same request error for every part of the batch'));
+      return;
+    }
+    if (a) await isolate(a, out, budget);
+    if (b) await isolate(b, out, budget);
+  }
+
+  async function fetchChunk(chunk: ChunkRef[], out: Map<string, SnapshotResult>): Promise<void> {
+    const lost = await fetchOnce(chunk, out);
+    if (lost) await isolate(lost, out, { left: bisectionBudget(chunk.length) });
   }
 
   async function fetchSnapshots(refs: readonly SnapshotRef[]): Promise<Map<string, SnapshotResult>> {
     const out = new Map<string, SnapshotResult>();
-    const todo = new Map<string, { type: SnapshotType; id: number }>();
+    const todo = new Map<string, ChunkRef>();
     for (const ref of refs) {
       const id = Number(ref.id);
       if (!SNAPSHOT_KINDS.includes(ref.type)) out.set(snapshotKey(ref), new CentraQueryError(`unknown snapshot type ${String(ref.type)}`));
@@ -298,6 +381,69 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
       return requests;
     },
   };
+}
+
+type ChunkRef = { type: SnapshotType; id: number };
+/** One entry of a GraphQL answer's `errors`. */
+type GqlError = { message: string; path?: unknown; locations?: unknown; extensions?: unknown };
+/** Refs of a request whose objects errors took without naming them, and those errors. */
+interface Lost {
+  refs: ChunkRef[];
+  errors: GqlError[];
+  status: number;
+  /** Set when the answer held no data and no error had a path (a request error): the messages, to compare. */
+  requestLevel?: string;
+}
+
+const errorsOf = (body: any): GqlError[] => (Array.isArray(body?.errors) ? body.errors : []);
+
+/**
+ * Extra requests one chunk of n refs may spend on bisection: 4 · ⌈log₂ n⌉, enough to isolate two
+ * bad objects (one costs at most 2 · ⌈log₂ n⌉: both halves at each of ⌈log₂ n⌉ levels).
+ */
+export const bisectionBudget = (n: number): number => (n > 1 ? 4 * Math.ceil(Math.log2(n)) : 0);
+
+/**
+ * Which objects of a snapshots answer its errors concern. An error whose path is
+ * [<root of a kind>, <index>, …] with that element present in `data` concerns that object alone
+ * (`perObject`, by snapshotKey). Any other error — no path, a path at a root or not through an index,
+ * an element that is missing, or `data` null (a non-null field's error propagates up, per the GraphQL
+ * spec, and Centra's lists are `[Order!]!`, so one object can null the whole answer) — loses its kind
+ * (`lostKinds`), or every kind when it names none.
+ */
+export function attributeErrors(byType: ReadonlyMap<SnapshotType, readonly number[]>, data: Record<string, unknown> | null, errors: readonly GqlError[]) {
+  const perObject = new Map<string, GqlError[]>();
+  const lostKinds = new Set<SnapshotType>();
+  const unattributed: GqlError[] = [];
+  const kindOfRoot = new Map([...byType.keys()].map((k) => [snapshotRoot(k), k]));
+  const wanted = new Set([...byType].flatMap(([type, keys]) => keys.map((id) => snapshotKey({ type, id }))));
+  for (const e of errors) {
+    const path = Array.isArray(e?.path) ? e.path : null;
+    const kind = path && typeof path[0] === 'string' ? kindOfRoot.get(path[0]) : undefined;
+    const list = kind && data ? data[snapshotRoot(kind)] : undefined;
+    const index = path?.[1];
+    const element = Array.isArray(list) && Number.isInteger(index) ? list[index as number] : undefined;
+    const key = kind && element && typeof element === 'object' ? keyOf(kind, element) : undefined;
+    if (kind && key !== undefined && key !== 'NaN') {
+      const k = snapshotKey({ type: kind, id: key });
+      // An error in an object not asked for (Centra answered more) concerns none of ours.
+      if (wanted.has(k)) perObject.set(k, [...(perObject.get(k) ?? []), e]);
+      continue;
+    }
+    unattributed.push(e);
+    if (kind && data) lostKinds.add(kind);
+    else for (const k of byType.keys()) lostKinds.add(k);
+  }
+  return { perObject, lostKinds, unattributed };
+}
+
+/** Why Centra could not give one object: its errors' messages and where they point. */
+function objectError(type: SnapshotType, key: number | string, errors: readonly GqlError[], status?: number, note?: string): CentraQueryError {
+  const first = errors[0];
+  const at = Array.isArray(first?.path) ? ` (at ${first.path.join('.')})` : '';
+  const more = errors.length > 1 ? ` (+${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
+  const message = `Centra could not give ${type} ${key}: ${first?.message ?? 'an error without a message'}${at}${more}${note ? `; ${note}` : ''}`;
+  return new CentraQueryError(message, status, [...errors]);
 }
 
 /** `: <message>` of a GraphQL-shaped error body (which bucket a 429 ran out of), else nothing. */

@@ -6,7 +6,7 @@
 //   Object not found → processed, with a log line.      Query error / invalid snapshot → failed, error kept.
 //   A complete (direct) event → no fetch.               `account` → acknowledged, no email (docs/centra.md).
 import { centraEventSchema, type CentraEvent } from '../centra/event-schema.ts';
-import { CentraQueryError, CentraUnavailableError, DEFAULT_SNAPSHOT_BATCH, snapshotKey, type CentraClient, type SnapshotRef, type SnapshotResult, type SnapshotType } from '../centra/graphql-client.ts';
+import { CentraQueryError, CentraUnavailableError, CentraUnsettledError, DEFAULT_SNAPSHOT_BATCH, snapshotKey, type CentraClient, type SnapshotRef, type SnapshotResult, type SnapshotType } from '../centra/graphql-client.ts';
 import { describeIssues, InputError } from '../config/errors.ts';
 import { RateLimiter } from '../delivery/rate-limiter.ts';
 import { redactString } from '../delivery/redact.ts';
@@ -234,6 +234,9 @@ export function createProcessor(opts: ProcessorOptions): Processor {
         const delay = backoff(row.attempts, err.retryAfterMs);
         pausedUntil = Math.max(pausedUntil, now() + Math.min(delay, Math.max(baseMs, err.retryAfterMs ?? 0)));
         outcome = { status: 'retry', error: e.message, nextAttemptAt: now() + delay };
+      } else if (err instanceof CentraUnsettledError) {
+        // Lost in its batch among objects Centra could not give: fetched again later, with no pause (Centra answers).
+        outcome = { status: 'retry', error: e.message, nextAttemptAt: now() + backoff(row.attempts) };
       } else if (err instanceof CentraQueryError || err instanceof InputError) {
         outcome = { status: 'failed', error: err instanceof InputError ? `${err.what}: ${err.problems.join('; ')}` : e.message };
       } else {
