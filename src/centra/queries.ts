@@ -223,3 +223,9 @@ export const EVENTS_QUERY = `query Events($limit: Int!, $where: EventFilter) {
 export const CONFIRM_EVENTS = `mutation ConfirmEvents($ids: [Int!]!) {
   confirmEvents(input: { eventsIds: $ids }) { userErrors { message path } }
 }`;
+
+// Centra's own view of the token's quota (rate-limit page: "no permission needed", itself rate
+// limited): asked once at start-up, as the probe, to compare with the buckets the client holds.
+export const RATE_LIMITS_QUERY = `query RateLimits {
+  rateLimits { type intervalSeconds quota usedQuota remainingQuota }
+}`;

@@ -5,6 +5,7 @@
 // (`centra.rateLimits`, config/server.ts) is its example quota.
 import { RateLimiter, type RateSpec } from '../delivery/rate-limiter.ts';
 import { COMPLEXITY_POINTS_PER_TOKEN, type CentraGate } from './graphql-client.ts';
+import type { RateLimitsQuery } from './generated/results.ts';
 
 /** A request bucket as configured: at most `limit` requests per `intervalMs`. */
 export interface CentraRate {
@@ -42,4 +43,39 @@ export function createComplexityGate(limits: readonly CentraRate[]): CentraGate 
  */
 export function quotaBoundMs(requests: number, rates: readonly CentraRate[]): number {
   return Math.max(0, ...rates.map((r) => (requests * r.intervalMs) / r.limit));
+}
+
+/** Centra's interval names (RateLimitInterval) in milliseconds. */
+const INTERVAL_MS: Record<string, number> = { TEN_SECONDS: 10_000, ONE_HOUR: 3_600_000 };
+
+/** What the start-up probe learns from Centra's `rateLimits`: problems with the configured buckets, and a summary. */
+export interface QuotaCheck {
+  /** A configured bucket above Centra's quota for its interval, or Centra's bucket with no client bucket for it. */
+  problems: string[];
+  /** `REQUEST_COUNT/TEN_SECONDS 20 (3 used)`, … for the log. */
+  summary: string[];
+}
+
+/**
+ * Compares the client's buckets (`centra.rateLimits`, `centra.complexityLimits`) with the quota
+ * Centra reports for the token. A configured limit above Centra's own sends requests Centra refuses
+ * with 429; a Centra bucket the client does not hold at all is learnt only from 429s. Mutation
+ * buckets are Centra's alone (the bridge's only mutations are the events mode's confirmations).
+ */
+export function checkQuota(
+  configured: { rateLimits: readonly CentraRate[]; complexityLimits: readonly CentraRate[] },
+  reported: RateLimitsQuery['rateLimits'],
+): QuotaCheck {
+  const problems: string[] = [];
+  const summary = reported.map((r) => `${r.type}/${r.intervalSeconds} ${r.quota} (${r.usedQuota} used)`);
+  const held = { REQUEST_COUNT: ['centra.rateLimits', configured.rateLimits], QUERY_COMPLEXITY: ['centra.complexityLimits', configured.complexityLimits] } as const;
+  for (const r of reported) {
+    if (r.type === 'MUTATION_COUNT') continue;
+    const [setting, rates] = held[r.type];
+    const intervalMs = INTERVAL_MS[r.intervalSeconds];
+    const mine = rates.filter((c) => c.intervalMs === intervalMs);
+    if (!mine.length) problems.push(`${setting} has no bucket of ${intervalMs} ms where Centra's quota is ${r.quota} per ${r.intervalSeconds}`);
+    for (const c of mine) if (c.limit > r.quota) problems.push(`${setting} allows ${c.limit} per ${intervalMs} ms where Centra's quota for this token is ${r.quota} per ${r.intervalSeconds}: Centra will answer 429`);
+  }
+  return { problems, summary };
 }

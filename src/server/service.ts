@@ -19,6 +19,9 @@ import { redactString } from '../delivery/redact.ts';
 import { buildApp } from './app.ts';
 import { resolveServerSettings } from '../config/server.ts';
 import { imageSizesOf } from '../app/image-sizes.ts';
+import { RATE_LIMITS_QUERY } from '../centra/queries.ts';
+import { checkQuota } from '../centra/quota.ts';
+import type { RateLimitsQuery } from '../centra/generated/results.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { observeDeliveryStore } from '../delivery/observed-store.ts';
 import { createCentraWatch, createLaneWatch, readiness } from '../app/health.ts';
@@ -205,9 +208,15 @@ export async function startService(config: Config, opts: StartServiceOptions = {
   }
   let probe: Promise<void> = Promise.resolve();
   if (opts.probeCentra !== false) {
+    // The probe is Centra's own rateLimits query: it shows the token works and the quota Centra holds
+    // for it, so a client bucket above Centra's is named at start-up rather than learnt from 429s.
     probe = centra
-      .execute('query ServiceProbe { __typename }')
-      .then(() => logger.info({ centra: settings.centra.url }, 'Centra Integration API reachable'))
+      .execute<RateLimitsQuery>(RATE_LIMITS_QUERY)
+      .then((data) => {
+        const check = checkQuota(settings.centra, data.rateLimits);
+        logger.info({ centra: settings.centra.url, quota: check.summary }, 'Centra Integration API reachable');
+        for (const problem of check.problems) logger.warn({ centra: settings.centra.url }, `Centra quota: ${problem}`);
+      })
       .catch((err: Error) => logger.warn({ centra: settings.centra.url, err: err.message }, 'Centra Integration API unreachable; events stay pending until it answers'));
   }
   logger.info({ url, console: `${url}/console`, replay: settings.operatorToken ? 'operator token' : 'off', mode: settings.centra.mode, store: storage.describe() }, 'esp-bridge service listening');

@@ -77,12 +77,14 @@ export async function startHarness(
     server?: Record<string, unknown>;
     storage?: Record<string, unknown>;
     service?: StartServiceOptions;
+    /** The Centra emulator's quota (default: Centra's example), as startCentraEmulator takes it. */
+    centraQuota?: NonNullable<Parameters<typeof startCentraEmulator>[0]>['quota'];
     /** Changes the parsed configuration before the service starts (a plugin setting, say). */
     configure?: (config: Config) => void;
   } = {},
 ): Promise<Harness> {
   const dataset = generateDataset({ seed: 7, orders: opts.orders ?? 40 });
-  const [centra, klaviyo, rule, smtp] = await Promise.all([startCentraEmulator({ dataset }), startKlaviyoEmulator(), startRuleEmulator(), startSmtpEmulator()]);
+  const [centra, klaviyo, rule, smtp] = await Promise.all([startCentraEmulator({ dataset, quota: opts.centraQuota }), startKlaviyoEmulator(), startRuleEmulator(), startSmtpEmulator()]);
   const tmp = tempDir();
   const config = harnessConfig({ centra: centra.url, klaviyo: klaviyo.url, rule: rule.url, smtpPort: smtp.port }, tmp.dir, opts.centra, opts.server, opts.storage);
   opts.configure?.(config);

@@ -357,6 +357,16 @@ export type OrderSnapshotQuery = {
   orders: Array<OrderFieldsFragment>;
 };
 
+export type RateLimitsQuery = {
+  rateLimits: Array<{
+    type: RateLimitType;
+    intervalSeconds: RateLimitInterval;
+    quota: number;
+    usedQuota: number;
+    remainingQuota: number;
+  }>;
+};
+
 export type ReturnSnapshotQuery = {
   returns: Array<{
     id: number;
@@ -426,5 +436,9 @@ export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'PROCESSING' | 'SHIPPED' | '
 export type PaymentHistoryEntryStatus = 'SUCCESS' | 'PENDING' | 'FAILED';
 
 export type PaymentHistoryEntryType = 'AUTH' | 'CAPTURE' | 'CAPTURE_PENDING' | 'CAPTURE_FAILED' | 'CAPTURE_REQUEST' | 'REFUND' | 'REFUND_REQUEST' | 'REFUND_FAILED' | 'CANCEL' | 'CANCEL_REQUEST' | 'MARKED_AS_PAID' | 'MARKED_AS_UNPAID' | 'PREPAID' | 'AUTH_PENDING' | 'ADDITIONAL_ORDER_PAYMENT' | 'INVOICE' | 'OTHER' | 'AUTH_GIFT_CARD' | 'CAPTURE_GIFT_CARD' | 'CANCEL_GIFT_CARD' | 'REFUND_GIFT_CARD';
+
+export type RateLimitInterval = 'TEN_SECONDS' | 'ONE_HOUR';
+
+export type RateLimitType = 'REQUEST_COUNT' | 'QUERY_COMPLEXITY' | 'MUTATION_COUNT';
 
 export type StoreType = 'DIRECT_TO_CONSUMER' | 'WHOLESALE';
