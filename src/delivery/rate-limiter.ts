@@ -99,6 +99,13 @@ export class RateLimiter implements RateGate {
     return granted;
   }
 
+  /** Milliseconds until every bucket has a token (0: now), taking nothing; callers already queued are not counted. */
+  freeInMs(): number {
+    const now = this.clock.now();
+    for (const b of this.buckets) b.refill(now);
+    return Math.max(0, ...this.buckets.map((b) => b.waitMs()));
+  }
+
   private takeIfAll(): boolean {
     const now = this.clock.now();
     for (const b of this.buckets) b.refill(now);

@@ -46,6 +46,13 @@ export interface ProcessorOptions {
   bridge: EventSink;
   /** Needed for events without an object; without it they are retried until one is given. */
   centra?: Pick<CentraClient, 'fetchSnapshots'>;
+  /**
+   * Resolves when Centra's quota would let a request go out now (the client's request gate, nothing
+   * taken: src/centra/quota.ts whenGateFree). Each batch is formed once it resolves, so the objects
+   * asked for while the quota is waited for go in that request, not in the one after. Without it a
+   * batch is formed as soon as the previous answer came.
+   */
+  centraReady?: () => Promise<void>;
   logger?: ProcessorLogger;
   /** Events handed to the bridge at the same time (default 8). */
   concurrency?: number;
@@ -83,11 +90,12 @@ const FETCHED_TYPES = new Set<string>(['order', 'shipment', 'return', 'customer'
 type FetchMany = Pick<CentraClient, 'fetchSnapshots'>['fetchSnapshots'];
 
 /**
- * Collects the objects asked for while a request is being made and fetches them together: one
- * request at a time, each for at most `batchSize` objects; two loads of one object before its
- * request goes out share it (a load after that fetches again: the object may have changed since).
+ * Collects the objects asked for while a request is being made or waits for Centra's quota (`ready`)
+ * and fetches them together: one request at a time, each for at most `batchSize` objects; two loads
+ * of one object before its request goes out share it (a load after that fetches again: the object
+ * may have changed since).
  */
-function snapshotLoader(fetchMany: FetchMany, batchSize: number) {
+function snapshotLoader(fetchMany: FetchMany, batchSize: number, ready?: () => Promise<void>) {
   const pending = new Map<string, { ref: SnapshotRef; waiters: { resolve: (r: SnapshotResult) => void; reject: (e: unknown) => void }[] }>();
   let busy = false;
 
@@ -95,6 +103,8 @@ function snapshotLoader(fetchMany: FetchMany, batchSize: number) {
     busy = true;
     try {
       while (pending.size) {
+        // The batch is taken when the request can go out: what is asked for while the quota is waited for goes in it.
+        if (ready) await ready().catch(() => undefined);
         const batch = [...pending.entries()].slice(0, batchSize);
         for (const [key] of batch) pending.delete(key);
         try {
@@ -152,7 +162,7 @@ export function createProcessor(opts: ProcessorOptions): Processor {
   // and fetching runs ahead of planning; the bridge still sees `concurrency` of them at a time.
   const maxTaken = Math.max(concurrency, 10 * batchSize);
   const submitting = semaphore(concurrency);
-  const load = opts.centra ? snapshotLoader((refs) => opts.centra!.fetchSnapshots(refs), batchSize) : undefined;
+  const load = opts.centra ? snapshotLoader((refs) => opts.centra!.fetchSnapshots(refs), batchSize, opts.centraReady) : undefined;
   // Per-event trouble lines (Centra unavailable, an outcome not recorded) come a few a second at most:
   // a burst of 5, then 2 a second; what is left out is counted in the next line.
   const troubleLines = new RateLimiter([{ limit: 4, intervalMs: 1000, burst: 5 }]);

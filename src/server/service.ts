@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino';
 import { openBridge, type Bridge } from '../app/bridge.ts';
 import { createEventsPoller, type EventsPoller } from '../centra/events-poller.ts';
 import { createCentraClient, type CentraClient } from '../centra/graphql-client.ts';
+import { whenGateFree } from '../centra/quota.ts';
 import { centraGates } from '../app/centra-gates.ts';
 import type { Config } from '../config/schema.ts';
 import type { InboxStore } from '../storage/inbox.ts';
@@ -94,12 +95,13 @@ export async function startService(config: Config, opts: StartServiceOptions = {
   const inbox = storage.inbox;
   // One client, so one gate holding Centra's quota, for everything in the process that calls Centra
   // (shared with the deployment's other processes on PostgreSQL: app/centra-gates.ts).
+  const gates = centraGates(settings.centra, { quotas: storage.quotas, log: logger.child({ component: 'centra-quota' }) });
   const centra = createCentraClient({
     url: settings.centra.url,
     token: settings.centra.token,
     timeoutMs: settings.centra.timeoutMs,
     fetchImpl: opts.fetchImpl,
-    ...centraGates(settings.centra, { quotas: storage.quotas, log: logger.child({ component: 'centra-quota' }) }),
+    ...gates,
     batchSize: settings.centra.batchSize,
     imageSizes: imageSizesOf(config),
   });
@@ -111,6 +113,7 @@ export async function startService(config: Config, opts: StartServiceOptions = {
     centra,
     logger: logger.child({ component: 'processor' }),
     batchSize: settings.centra.batchSize,
+    centraReady: whenGateFree(gates.gate),
     ...tuning,
     onOutcome: (e, o) => metrics.observeInbox(e.status, o.status),
     onCentraAnswer: centraWatch.answered,

@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCentraClient, snapshotKey, type SnapshotRef } from '../../src/centra/graphql-client.ts';
 import { createProcessor } from '../../src/ingest/processor.ts';
+import { createCentraGate, whenGateFree } from '../../src/centra/quota.ts';
 import type { NewInboxEvent } from '../../src/storage/inbox.ts';
 import { CentraState, DEFAULT_CENTRA_TOKEN, startCentraEmulator } from '../../sandbox/centra/server.ts';
 import { generateDataset } from '../../sandbox/centra/data.ts';
@@ -129,5 +130,36 @@ test('the processor in a batch: not found → processed with a note, a bad id �
     await down.processor.stop();
     await down.t.cleanup();
     await control(emu.url, 'reset');
+  }
+});
+
+test('the processor forms each batch when the quota lets the request go out: objects asked for while it waits for the gate share that request (3 groups of 8 objects → 2 requests, not 3)', async () => {
+  // One request a second (a bucket of 1): the second request waits about a second after the first.
+  const gate = createCentraGate([{ limit: 4, intervalMs: 2_000 }]);
+  const c = createCentraClient({ url: `${emu.url}/graphql`, token: DEFAULT_CENTRA_TOKEN, batchSize: 100, timeoutMs: 5_000, gate });
+  const orders = dataset.orders.map((o): SnapshotRef => ({ type: 'order', id: o.number }));
+  const groups = [orders.slice(0, 8), orders.slice(8, 16), orders.slice(16, 24)].map((g, i) => rows(g).map((r) => ({ ...r, key: `${r.key}:g${i}` })));
+  const t = tempStore();
+  const submit = async () => ({ deliveries: [], inserted: 0, duplicates: 0, skipped: [], orderNumber: null, object: 'order' });
+  const processor = createProcessor({ inbox: t.storage.inbox, bridge: { submit } as never, centra: c, centraReady: whenGateFree(gate), batchSize: 100, retryBaseMs: 60_000, pollMs: 20 });
+  const processed = async () => (await t.storage.inbox.counts()).processed;
+  try {
+    const before = requests();
+    await t.storage.inbox.insertMany(groups[0]);
+    processor.start();
+    await waitFor(async () => (await processed()) === 8, 5_000, 'the first group processed');
+    assert.equal(requests() - before, 1);
+    // The first answer is in and the gate is closed for most of a second: the second group is taken
+    // at once; the third arrives while the request for the second still waits for the quota.
+    await t.storage.inbox.insertMany(groups[1]);
+    processor.notify();
+    await new Promise((r) => setTimeout(r, 150));
+    await t.storage.inbox.insertMany(groups[2]);
+    processor.notify();
+    await waitFor(async () => (await processed()) === 24, 5_000, 'every event processed');
+    assert.equal(requests() - before, 2, 'the second and third groups went in one request');
+  } finally {
+    await processor.stop();
+    await t.cleanup();
   }
 });

@@ -6,9 +6,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildSchema, parse, validate } from 'graphql';
 import { COMPLEXITY_POINTS_PER_TOKEN, CentraUnavailableError, createCentraClient, parseRetryAfter, type CentraGate } from '../../src/centra/graphql-client.ts';
-import { createCentraGate } from '../../src/centra/quota.ts';
+import { createCentraGate, createComplexityGate, WindowGate } from '../../src/centra/quota.ts';
 import { mediaSizeVariables, snapshotsQuery, snapshotVariables } from '../../src/centra/queries.ts';
-import { CENTRA_EXAMPLE_REQUEST_QUOTA } from '../../src/config/server.ts';
+import { CENTRA_EXAMPLE_COMPLEXITY_QUOTA, CENTRA_EXAMPLE_REQUEST_QUOTA } from '../../src/config/server.ts';
+import { ManualClock } from '../../src/delivery/clock.ts';
 import { CentraState, DEFAULT_CENTRA_TOKEN, startCentraEmulator } from '../../sandbox/centra/server.ts';
 import { queryComplexity } from '../../sandbox/centra/quota.ts';
 import { CENTRA_SDL } from '../../sandbox/centra/schema.ts';
@@ -182,4 +183,67 @@ test('complexity: the emulator charges it (a marked guess) and reports it in ext
   } finally {
     await control(emu.url, 'limits', { complexityPer10s: 150_000 });
   }
+});
+
+test('WindowGate: at most `limit` grants in any span of each interval; a waiter is let through when the oldest grants leave; an aborted waiter leaves the queue', async () => {
+  const clock = new ManualClock(0);
+  const gate = new WindowGate([{ limit: 3, intervalMs: 1_000 }, { limit: 5, intervalMs: 5_000 }], clock);
+  const granted: number[] = [];
+  const take = (signal?: AbortSignal) => gate.acquire(signal).then(() => void granted.push(clock.now()));
+  await Promise.all([take(), take(), take()]);
+  assert.deepEqual(granted, [0, 0, 0]);
+  const fourth = take();
+  const aborted = new AbortController();
+  const gone = gate.acquire(aborted.signal);
+  const fifth = take();
+  clock.advance(999);
+  await Promise.resolve();
+  assert.equal(granted.length, 3, 'the first three are still in the 1-s window');
+  aborted.abort(new Error('gone'));
+  await assert.rejects(gone, /gone/);
+  clock.advance(1);
+  await Promise.all([fourth, fifth]);
+  assert.deepEqual(granted, [0, 0, 0, 1_000, 1_000], 'the aborted waiter took no grant');
+  // The 5-s window is full now: the next grant waits until the first three leave it (t = 5000).
+  const sixth = take();
+  clock.advance(3_999);
+  await Promise.resolve();
+  assert.equal(granted.length, 5);
+  clock.advance(1);
+  await sixth;
+  assert.deepEqual(granted.slice(5), [5_000]);
+
+  // Under load from many callers at random moments, no window ever holds more than its limit
+  // (time moves a millisecond at a time, so each grant is seen at the moment it was made).
+  const busy = new WindowGate([{ limit: 7, intervalMs: 100 }, { limit: 20, intervalMs: 1_000 }], clock);
+  const times: number[] = [];
+  let asked = 0;
+  const flush = async () => {
+    for (let i = 0; i < 3; i++) await Promise.resolve();
+  };
+  for (let ms = 0; ms < 3_000 || times.length < asked; ms++) {
+    if (ms < 3_000 && Math.random() < 0.05) {
+      for (let k = 1 + Math.floor(Math.random() * 4); k > 0; k--, asked++) void busy.acquire().then(() => void times.push(clock.now()));
+      await flush();
+    }
+    clock.advance(1);
+    await flush();
+  }
+  assert.ok(asked > 100, `${asked} acquires`);
+  for (const [limit, span] of [[7, 100], [20, 1_000]]) {
+    for (const t of times) assert.ok(times.filter((u) => u >= t && u < t + span).length <= limit, `more than ${limit} grants in ${span} ms from ${t}`);
+  }
+});
+
+test('the default complexity gate lets four fifths of the 10-s bucket (120,000 points, a 1,000-event burst is about 90,000) through at once, and no more', async () => {
+  const gate = createComplexityGate(CENTRA_EXAMPLE_COMPLEXITY_QUOTA);
+  const t0 = Date.now();
+  for (let i = 0; i < (150_000 * 4) / 5 / COMPLEXITY_POINTS_PER_TOKEN; i++) await gate.acquire();
+  assert.ok(Date.now() - t0 < 500, `${Date.now() - t0} ms for 120,000 points`);
+  const abort = new AbortController();
+  const next = gate.acquire(abort.signal);
+  const early = await Promise.race([next.then(() => true), sleep(100).then(() => false)]);
+  assert.equal(early, false, 'the point after four fifths waits for the window');
+  abort.abort(new Error('done'));
+  await assert.rejects(next, /done/);
 });
