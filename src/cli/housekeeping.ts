@@ -15,7 +15,7 @@ import { openExistingStore } from './store.ts';
 type StoreOpts = { config: string; store?: string };
 
 /** The audit line goes to stderr (JSON, as the service logs), the answer to stdout. */
-const auditLog = () => createLogger({ name: 'esp-bridge', destination: pino.destination(2) });
+export const auditLog = () => createLogger({ name: 'esp-bridge', destination: pino.destination(2) });
 
 export async function eraseCommand(opts: StoreOpts & { email?: string; json?: boolean }): Promise<void> {
   if (!opts.email) throw new InputError('nothing to erase', ['give --email <address>']);

@@ -90,12 +90,31 @@ export async function main(argv: string[]): Promise<void> {
 
   program
     .command('replay')
-    .description('queue a delivery again (a dead letter, or a deliberate re-send)')
+    .description('queue a delivery again (a dead letter, or a deliberate re-send), every dead letter, or the dead letters a filter matches (counted first)')
     .argument('[id]', 'delivery id')
     .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
-    .option('--all-dead', 'queue every dead delivery again')
-    .option('--force', 'replay a delivery that was already delivered (the recipient gets the email again)')
-    .action(async (id: string | undefined, opts: { config: string; allDead?: boolean; force?: boolean }) => (await import('./operations.ts')).replayCommand(id, opts));
+    .option('--store <file>', "a SQLite store instead of the config's")
+    .option('--all-dead', 'queue every dead delivery again (no count asked)')
+    .option('--force', 'with an id: replay a delivery that was already delivered (the recipient gets the email again); never in bulk')
+    .option('--order <number>', "bulk: dead letters of this order (its shipments', returns' and invoices' too)")
+    .option('--email <address>', 'bulk: dead letters to this address (any case)')
+    .option('--esp <esp>', "bulk: dead letters of this esp (a plugin's esp, or smtp)")
+    .option('--email-type <type>', 'bulk: order, shipment, invoice, …')
+    .option('--since <time>', 'bulk: created at or after: 2026-12-03, 2026-12-03T08:00Z, or 30m / 2h / 3d ago')
+    .option('--until <time>', 'bulk: created before (same forms)')
+    .option('--expect <n>', 'bulk: replay only if exactly this many dead letters match (the count a dry run printed); without it, a dry run')
+    .addHelpText(
+      'after',
+      `
+Bulk replay by filter (only dead letters, as POST /api/deliveries/replay and the console):
+  esp-bridge replay --esp klaviyo --since 2h            a dry run: prints the count, changes nothing
+  esp-bridge replay --esp klaviyo --since 2026-12-04T01:00:00.000Z --expect 12
+                                                        replays them only if 12 match now (checked
+                                                        in the same transaction as the replay);
+                                                        another count: nothing replayed, exit 2
+The dry run prints the command to confirm with, relative times written out.`,
+    )
+    .action(async (id: string | undefined, opts) => (await import('./operations.ts')).replayCommand(id, opts));
 
   program
     .command('erase')

@@ -49,16 +49,27 @@ export function alignedTable(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
-export async function deliveriesCommand(opts: DeliveriesFlags): Promise<void> {
+/** The flags that select deliveries, whether listed (`deliveries`) or replayed in bulk (`replay`); the same as the API's filter. */
+export type FilterFlags = Pick<DeliveriesFlags, 'esp' | 'emailType' | 'order' | 'email' | 'since' | 'until'>;
+export const FILTER_FLAGS = ['order', 'email', 'esp', 'emailType', 'since', 'until'] as const satisfies readonly (keyof FilterFlags)[];
+
+/** The filter the flags give, each checked (a bad value is an InputError naming its flag); times resolved against `now`. */
+export function filterOfFlags(opts: FilterFlags, now = Date.now()) {
   if (opts.order !== undefined && !/^\d{1,20}$/.test(opts.order)) throw new InputError('bad --order', [`"${opts.order}" is not an order number`]);
-  const filter = {
-    status: oneOf<DeliveryStatus>(opts.status, DELIVERY_STATUSES, '--status'),
+  return {
     esp: oneOf(opts.esp, CHANNEL_NAMES, '--esp'),
     emailType: oneOf(opts.emailType, [...EMAIL_TYPES, ...SYNC_KINDS], '--email-type'),
     order: opts.order,
     email: opts.email,
-    since: timeFlag(opts.since, '--since'),
-    until: timeFlag(opts.until, '--until'),
+    since: timeFlag(opts.since, '--since', now),
+    until: timeFlag(opts.until, '--until', now),
+  };
+}
+
+export async function deliveriesCommand(opts: DeliveriesFlags): Promise<void> {
+  const filter = {
+    status: oneOf<DeliveryStatus>(opts.status, DELIVERY_STATUSES, '--status'),
+    ...filterOfFlags(opts),
     limit: intFlag(opts.limit, '--limit', 100, 1, 1000),
     offset: intFlag(opts.offset, '--offset', 0, 0),
   };

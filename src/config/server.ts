@@ -21,6 +21,19 @@ export const readinessSchema = z
   .prefault({});
 export type ReadinessRules = z.output<typeof readinessSchema>;
 
+/** Failed sign-ins (console) and bearer checks (API) per client address (docs/console.md, "Signing in"). */
+export const signInLimitSchema = z
+  .object({
+    /** Wrong tokens an address may send within the window; then 429 until the oldest of them is a window old. 0 = no limit. */
+    maxFailures: z.number().int().min(0).default(5),
+    windowSec: z.number().int().positive().max(86_400).default(60),
+    /** Addresses remembered at once; when full, the one that failed longest ago is forgotten. */
+    maxAddresses: z.number().int().positive().max(1_000_000).default(10_000),
+  })
+  .strict()
+  .prefault({});
+export type SignInLimitRules = z.output<typeof signInLimitSchema>;
+
 export const serverSchema = z
   .object({
     /** Port to listen on; default: the PORT environment variable, else 8080. 0 = any free port. */
@@ -55,6 +68,7 @@ export const serverSchema = z
     maxConnections: z.number().int().positive().default(1024),
     /** When GET /readyz says degraded (docs/operations.md, "Health"). */
     readiness: readinessSchema,
+    signInLimit: signInLimitSchema,
     /** How often the metrics' delivery and inbox gauges are counted from the store again (between counts they follow the store's events). */
     metricsRecountMinutes: z.number().positive().max(1440).default(5),
   })
@@ -113,6 +127,7 @@ export interface ResolvedServerSettings {
   timeouts: ServerTimeouts;
   maxConnections: number;
   readiness: ReadinessRules;
+  signInLimit: SignInLimitRules;
   metricsRecountMinutes: number;
   centra: { url: string; token: string; mode: 'webhook' | 'events'; pollIntervalMs: number; timeoutMs: number; batchSize: number; rateLimits: { limit: number; intervalMs: number }[]; complexityLimits: { limit: number; intervalMs: number }[] };
 }
@@ -166,6 +181,7 @@ export function resolveServerSettings(
     timeouts: server.timeouts,
     maxConnections: server.maxConnections,
     readiness: server.readiness,
+    signInLimit: server.signInLimit,
     metricsRecountMinutes: server.metricsRecountMinutes,
     centra: { url: centra.url, token, mode: centra.mode, pollIntervalMs: centra.pollIntervalMs, timeoutMs: centra.timeoutMs, batchSize: centra.batchSize, rateLimits: centra.rateLimits, complexityLimits: centra.complexityLimits },
   };

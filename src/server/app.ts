@@ -10,7 +10,7 @@ import type { CentraClient } from '../centra/graphql-client.ts';
 import { NO_CONTROL } from '../centra/event-schema.ts';
 import { parseWebhookBody } from '../centra/webhook.ts';
 import { MAX_JSON_DEPTH, jsonDeeperThan } from '../domain/json-depth.ts';
-import { serverSchema, type ServerTimeouts } from '../config/server.ts';
+import { serverSchema, type ServerTimeouts, type SignInLimitRules } from '../config/server.ts';
 import { redactSecrets } from '../delivery/redact.ts';
 import { receiveDirectEvent, receiveWebhookCall } from '../ingest/receive.ts';
 import { resolveSecret } from '../config/secret.ts';
@@ -29,6 +29,7 @@ import { consoleRoutes } from './console/routes.ts';
 import { deliveryQuery, parseQuery } from './queries.ts';
 import { registerReplayRoutes } from './replay-routes.ts';
 import { bearerOf, createTokens } from './tokens.ts';
+import { createSignInLimiter, signInGuard } from './sign-in-limit.ts';
 
 export interface AppDeps {
   bridge: Bridge;
@@ -47,6 +48,8 @@ export interface AppDeps {
   /** Slow clients (server.timeouts); default the config's defaults. */
   timeouts?: ServerTimeouts;
   maxConnections?: number;
+  /** Failed sign-ins and bearer checks per client address (server.signInLimit); default the config's defaults. */
+  signInLimit?: SignInLimitRules;
   maxEventsPerCall?: number;
   /** Registers POST /bench/noop: parses a webhook body like the real route and answers, storing nothing. */
   benchNoopRoute?: boolean;
@@ -91,6 +94,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const maxEvents = deps.maxEventsPerCall ?? 100;
   const tokens = createTokens(deps.adminToken, deps.operatorToken);
   const timeouts = deps.timeouts ?? serverSchema.shape.timeouts.parse(undefined);
+  // One table for both doors (the API's bearer check and the console's sign-in): the same tokens are guessed at either.
+  const signInLimit = deps.signInLimit ?? serverSchema.shape.signInLimit.parse(undefined);
+  const signIn = signInGuard(createSignInLimiter(signInLimit, { now }), { log, rejected: metrics.signInRejected, windowSec: signInLimit.windowSec });
   const app = Fastify({
     logger: false,
     bodyLimit: deps.maxBodyBytes,
@@ -219,8 +225,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // --- Everything under /api: bearer admin token.
   await app.register(async (api) => {
     api.addHook('onRequest', async (req, reply) => {
+      // An address over server.signInLimit is refused before its token is looked at (the right one too).
+      const wait = signIn.refusal(req, 'api');
+      if (wait > 0) return send(reply.header('retry-after', String(wait)), fail('too_many_requests', `too many wrong tokens from this address; try again in ${wait} s`));
       // The operator token reads too; replay routes ask for it alone (replay-routes.ts).
-      if (!tokens.roleOf(bearerOf(req.headers.authorization))) {
+      const given = bearerOf(req.headers.authorization);
+      if (!tokens.roleOf(given)) {
+        // A token given and wrong counts against the address; a request without one guesses nothing.
+        if (given !== null) signIn.wrongToken(req, 'api');
         return send(reply, fail('unauthorized', 'a valid Authorization: Bearer <admin token> is required'));
       }
     });
@@ -279,7 +291,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // --- The web console (docs/console.md): its own sessions, HTML errors, CSRF-checked forms.
-  await app.register(consoleRoutes({ bridge, inbox, adminToken: deps.adminToken, operatorToken: deps.operatorToken, logger: log, now }), { prefix: '/console' });
+  await app.register(consoleRoutes({ bridge, inbox, adminToken: deps.adminToken, operatorToken: deps.operatorToken, logger: log, now, signIn }), { prefix: '/console' });
 
   return app;
 }

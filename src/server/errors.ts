@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { redactString } from '../delivery/redact.ts';
 import { ConflictError, InputError, NotFoundError, RequestError, UnauthorizedError, UnavailableError, UpstreamError } from '../config/errors.ts';
 
-export type ApiErrorKind = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'unprocessable' | 'bad_gateway' | 'unavailable' | 'internal';
+export type ApiErrorKind = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'too_many_requests' | 'unprocessable' | 'bad_gateway' | 'unavailable' | 'internal';
 
 export interface ApiError {
   kind: ApiErrorKind;
@@ -20,6 +20,7 @@ export const STATUS_OF: Record<ApiErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  too_many_requests: 429,
   unprocessable: 422,
   bad_gateway: 502,
   unavailable: 503,
@@ -42,6 +43,7 @@ export function kindOfStatus(status: number): ApiErrorKind {
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
+  if (status === 429) return 'too_many_requests';
   if (status >= 400 && status < 500) return 'bad_request';
   return 'internal';
 }

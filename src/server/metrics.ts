@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client), one registry per service so several can run in one process.
 // Label names (docs/operations.md, "Metrics"): `status` is a stored row's status, everywhere;
-// `esp` and `plugin` name a lane; `outcome` is what one attempt came to; `reason` why a call was refused.
+// `esp` and `plugin` name a lane; `outcome` is what one attempt came to; `reason` why a call was refused; `via` the door a sign-in came through.
 //
 // Counters are bumped where things happen. The delivery and inbox gauges are kept from the store's
 // events (src/delivery/observed-store.ts, the processor's outcomes) and counted from the store only
@@ -31,12 +31,17 @@ export interface ServiceMetrics {
   /** An inbox event moved from one status to another (the processor's outcome). */
   observeInbox(from: InboxStatus, to: InboxStatus): void;
   webhookRejected(reason: WebhookRejection, count: number): void;
+  /** A sign-in (console) or bearer check (API) refused: a wrong token, or an address over server.signInLimit. */
+  signInRejected(via: SignInDoor, reason: SignInRejection): void;
   /** Binds the store and counts it; then again every `recountMs` (default 5 min) until close(). */
   bindSources(sources: MetricSources, opts?: { recountMs?: number }): Promise<void>;
   /** Counts from the store now (also what a scrape does, at most every 10 s, after an undescribed change). */
   recount(): Promise<void>;
   close(): void;
 }
+
+export type SignInDoor = 'api' | 'console';
+export type SignInRejection = 'wrong_token' | 'rate_limited';
 
 const RECOUNT_AFTER_CHANGE_MS = 10_000;
 
@@ -63,6 +68,8 @@ export function createMetrics(opts: { now?: () => number } = {}): ServiceMetrics
   const rateLimited = counter('esp_bridge_rate_limited_total', 'Attempts an ESP answered 429 Too Many Requests, by ESP and plugin', ['esp', 'plugin']);
   const rejections = counter('esp_bridge_webhook_rejections_total', 'Centra webhook calls refused (bad_signature, bad_content_type, bad_body) and invalid events of accepted calls (invalid_event)', ['reason']);
   for (const reason of ['bad_signature', 'bad_content_type', 'bad_body', 'invalid_event'] as const) rejections.inc({ reason }, 0);
+  const signInRejections = counter('esp_bridge_sign_in_rejections_total', 'Console sign-ins and API bearer checks refused: a wrong token (wrong_token), or an address over server.signInLimit (rate_limited), by door (api, console)', ['via', 'reason']);
+  for (const via of ['api', 'console'] as const) for (const reason of ['wrong_token', 'rate_limited'] as const) signInRejections.inc({ via, reason }, 0);
 
   // Stored deliveries by status, esp and plugin, kept from the store's events between counts.
   const deliveryCounts = new Map<string, { status: DeliveryStatus; esp: string; plugin: string; n: number }>();
@@ -190,6 +197,9 @@ export function createMetrics(opts: { now?: () => number } = {}): ServiceMetrics
     },
     webhookRejected(reason, count) {
       rejections.inc({ reason }, count);
+    },
+    signInRejected(via, reason) {
+      signInRejections.inc({ via, reason });
     },
     async bindSources(s, o = {}) {
       sources = s;

@@ -140,6 +140,7 @@ export async function startService(config: Config, opts: StartServiceOptions = {
     signatureToleranceSec: settings.signatureToleranceSec,
     timeouts: settings.timeouts,
     maxConnections: settings.maxConnections,
+    signInLimit: settings.signInLimit,
     benchNoopRoute: opts.benchNoopRoute,
     readiness: () =>
       readiness({

@@ -17,6 +17,7 @@ import { DELIVERY_STATUSES } from '../../storage/deliveries.ts';
 import type { Logger } from '../../log.ts';
 import { resultOfError, STATUS_OF } from '../errors.ts';
 import { deliveryFilterFields } from '../queries.ts';
+import type { SignInGuard } from '../sign-in-limit.ts';
 import { createTokens } from '../tokens.ts';
 import { Html } from './html.ts';
 import { laneViews } from './lanes.ts';
@@ -30,6 +31,8 @@ export interface ConsoleDeps {
   operatorToken?: string | null;
   logger: Logger;
   now?: () => number;
+  /** Failed sign-ins per address, shared with the API's bearer check (sign-in-limit.ts). */
+  signIn: SignInGuard;
 }
 
 const PAGE_SIZE = 50;
@@ -144,10 +147,13 @@ export function consoleRoutes(deps: ConsoleDeps): FastifyPluginAsync {
     scope.get('/login', async (req, reply) => page(reply, 200, loginPage({ next: safeNext((req.query as Record<string, unknown>)?.next) })));
     scope.post('/login', async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const role = tokens.roleOf(typeof body.token === 'string' ? body.token.trim() : null);
       const next = safeNext(body.next);
+      // An address over server.signInLimit is refused before the token is looked at (the right one too).
+      const wait = deps.signIn.refusal(req, 'console');
+      if (wait > 0) return page(reply.header('retry-after', String(wait)), 429, loginPage({ next, error: `Too many wrong tokens from your address: try again in ${wait} s.` }));
+      const role = tokens.roleOf(typeof body.token === 'string' ? body.token.trim() : null);
       if (!role) {
-        log.warn({ reqId: req.id, ip: req.ip }, 'console sign-in refused: wrong token');
+        deps.signIn.wrongToken(req, 'console');
         return page(reply, 401, loginPage({ next, error: 'That is neither the admin token nor the operator token.' }));
       }
       const { value } = sessions.issue(role, now());
