@@ -69,6 +69,13 @@ export const serverSchema = z
     /** When GET /readyz says degraded (docs/operations.md, "Health"). */
     readiness: readinessSchema,
     signInLimit: signInLimitSchema,
+    /**
+     * Behind a reverse proxy: which proxies' X-Forwarded-For to believe for the client address (the
+     * sign-in limit counts per address; without this every client has the proxy's). false (default):
+     * the connection's address, X-Forwarded-For ignored; true: every hop (only when nothing but the proxy can reach the port);
+     * addresses or CIDR ranges: only those proxies (Fastify's trustProxy).
+     */
+    trustProxy: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).default(false),
     /** How often the metrics' delivery and inbox gauges are counted from the store again (between counts they follow the store's events). */
     metricsRecountMinutes: z.number().positive().max(1440).default(5),
   })
@@ -128,6 +135,7 @@ export interface ResolvedServerSettings {
   maxConnections: number;
   readiness: ReadinessRules;
   signInLimit: SignInLimitRules;
+  trustProxy: boolean | string[];
   metricsRecountMinutes: number;
   centra: { url: string; token: string; mode: 'webhook' | 'events'; pollIntervalMs: number; timeoutMs: number; batchSize: number; rateLimits: { limit: number; intervalMs: number }[]; complexityLimits: { limit: number; intervalMs: number }[] };
 }
@@ -182,6 +190,7 @@ export function resolveServerSettings(
     maxConnections: server.maxConnections,
     readiness: server.readiness,
     signInLimit: server.signInLimit,
+    trustProxy: server.trustProxy,
     metricsRecountMinutes: server.metricsRecountMinutes,
     centra: { url: centra.url, token, mode: centra.mode, pollIntervalMs: centra.pollIntervalMs, timeoutMs: centra.timeoutMs, batchSize: centra.batchSize, rateLimits: centra.rateLimits, complexityLimits: centra.complexityLimits },
   };

@@ -50,6 +50,8 @@ export interface AppDeps {
   maxConnections?: number;
   /** Failed sign-ins and bearer checks per client address (server.signInLimit); default the config's defaults. */
   signInLimit?: SignInLimitRules;
+  /** Fastify's trustProxy: whose X-Forwarded-For gives the client address (server.trustProxy; default false). */
+  trustProxy?: boolean | string[];
   maxEventsPerCall?: number;
   /** Registers POST /bench/noop: parses a webhook body like the real route and answers, storing nothing. */
   benchNoopRoute?: boolean;
@@ -103,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     genReqId: requestIdOf,
+    trustProxy: deps.trustProxy ?? false,
     // Slow clients: Node answers 408 and closes a connection whose headers, or whole request, take too long;
     // it looks at most every second (its default is every 30 s, which would let a trickle run 30 s over).
     http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(timeouts.headersMs / 4))) },

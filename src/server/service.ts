@@ -141,6 +141,7 @@ export async function startService(config: Config, opts: StartServiceOptions = {
     timeouts: settings.timeouts,
     maxConnections: settings.maxConnections,
     signInLimit: settings.signInLimit,
+    trustProxy: settings.trustProxy,
     benchNoopRoute: opts.benchNoopRoute,
     readiness: () =>
       readiness({

@@ -155,3 +155,32 @@ test('console: five wrong sign-ins block the form (and the API) for that address
   // Pages other than sign-in are not behind the limiter: a request without a token there guesses nothing.
   assert.equal((await from('127.0.0.21', 'GET', '/healthz')).status, 200);
 });
+
+test('behind a proxy (server.trustProxy): clients are told apart by X-Forwarded-For; without it the header is ignored', async () => {
+  const proxied = await startHarness({ orders: 1, server: { signInLimit: { maxFailures: 2, windowSec: 60 }, trustProxy: ['127.0.0.31'] } });
+  try {
+    const via = (forwardedFor: string, token: string, proxy = '127.0.0.31') => {
+      const url = new URL(proxied.service.url);
+      return new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: url.hostname, port: url.port, path: '/api/deliveries', headers: { ...bearer(token), 'x-forwarded-for': forwardedFor }, localAddress: proxy, agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode!));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    };
+    // Two wrong tokens from one client behind the trusted proxy block that client only.
+    assert.equal(await via('203.0.113.7', 'wrong-1'), 401);
+    assert.equal(await via('203.0.113.7', 'wrong-2'), 401);
+    assert.equal(await via('203.0.113.7', ADMIN), 429);
+    assert.equal(await via('203.0.113.8', ADMIN), 200, 'another client of the same proxy is not locked out');
+    // An untrusted sender cannot pick its address with the header: its failures count against its own.
+    assert.equal(await via('198.51.100.1', 'wrong-3', '127.0.0.32'), 401);
+    assert.equal(await via('198.51.100.2', 'wrong-4', '127.0.0.32'), 401);
+    assert.equal(await via('198.51.100.3', ADMIN, '127.0.0.32'), 429, 'X-Forwarded-For of an untrusted peer is ignored');
+    assert.ok(proxied.logs.lines.some((l) => l.msg === 'sign-in attempts blocked for an address: too many failed attempts within the window' && l.ip === '203.0.113.7'));
+  } finally {
+    await proxied.close();
+  }
+});
