@@ -7,6 +7,8 @@
 //           pages/05.api-references/05.graphql-integration-api/03.api-rate-limits (rate, at 0bff0e73) ·
 //           pages/05.api-references/02.graphql-integration-api/06.media-upload at 7737611b (media)
 //   [ISSUE] the filter types quoted in issue 11 from centra.dev/graphql (OrderFilter, AccountFilter)
+//   [S:x] marked "2026-12-04" = read on centra.dev/graphql/x.html that day (docs/centra.md §2, "Checked against centra.dev")
+//   [Q]     https://centra.dev/integration-api/api-reference (its list of Query fields, read 2026-12-04)
 //   "assumed" = an entry point or type Centra's pages show but whose fields/arguments we could not read.
 // Nothing here is a field Centra does not publish; test/centra/queries-schema.test.ts checks the
 // bridge's queries and Centra's own example queries (test/fixtures/centra-examples/) against it.
@@ -24,7 +26,7 @@ enum StoreType { DIRECT_TO_CONSUMER WHOLESALE }
 enum Status { ACTIVE INACTIVE }
 "[DOC:erp] values seen (the enum page was not readable)"
 enum OrderStatus { PENDING CONFIRMED PROCESSING SHIPPED CANCELLED ARCHIVED }
-"[S:invoice…] InvoiceType is an enum; its values are not readable: assumed INVOICE / CREDIT_NOTE"
+"[S:invoicefilter] [S:wholesaleinvoice] InvoiceType is an enum (2026-12-04); its values: not found on centra.dev (searched invoicetype), assumed INVOICE / CREDIT_NOTE"
 enum InvoiceType { INVOICE CREDIT_NOTE }
 
 "[S:monetaryvalue] [DOC:dtc] currency { id code }"
@@ -90,10 +92,10 @@ type Account implements ObjectWithAttributes {
   attributes: [Attribute!]!
 }
 
-"[S:buyer]"
+"[S:buyer] (2026-12-04: fields, types and nullability as the page)"
 type Buyer {
   id: Int! status: Status! email: String! firstName: String lastName: String phoneNumber: String cellPhoneNumber: String
-  websiteUrl: String createdAt: DateTimeTz totalOrders: Int! billingAddress: Address store: Store! receiveAutoEmails: Boolean!
+  websiteUrl: String createdAt: DateTimeTz! totalOrders: Int! billingAddress: Address store: Store! receiveAutoEmails: Boolean!
   account: Account!
 }
 
@@ -214,32 +216,32 @@ type WholesaleOrder implements Order & ObjectWithAttributes {
   buyer: Buyer account: Account purchaseOrderNumber: String deliveryWindows: [DeliveryWindow!]
 }
 
-"[DOC:b2b] createShipment lines: [{ orderLine: { id }, quantity }]; [DOC:dtc] lines { id quantity lineValue }"
-type ShipmentLine { id: Int! orderLine: OrderLine! quantity: Int! lineValue: MonetaryValue }
-"[S:directtoconsumershipment] (Shipment interface)"
+"[S:shipmentline] (2026-12-04) id quantity lineValue orderLine: OrderLine!; [DOC:b2b] createShipment lines: [{ orderLine: { id }, quantity }]"
+type ShipmentLine { id: Int! orderLine: OrderLine! quantity: Int! lineValue(includingTax: Boolean! = true): MonetaryValue! }
+"[S:directtoconsumershipment] (Shipment interface; 2026-12-04: every field below as the DTC page, lines and order past the part of the page read: [S:directtoconsumershipment] via the reference)"
 interface Shipment {
-  id: Int! number: String! createdAt: DateTimeTz! updatedAt: DateTimeTz isGoodToGo: Boolean! isPrinted: Boolean! isShipped: Boolean!
+  id: Int! number: String! createdAt: DateTimeTz! updatedAt: DateTimeTz! isGoodToGo: Boolean! isPrinted: Boolean! isShipped: Boolean!
   isOnHold: Boolean! isPaid: Boolean! isCaptured: Boolean! trackingNumber: String returnTrackingNumber: String numberOfPackages: Int!
   carrierInformation: CarrierInformation additionalMessage: String shippedAt: DateTimeTz grandTotal(includingTax: Boolean! = true): MonetaryValue!
   lines: [ShipmentLine!]! order: Order!
 }
-"[S:directtoconsumershipment]"
+"[S:directtoconsumershipment] (2026-12-04)"
 type DirectToConsumerShipment implements Shipment {
-  id: Int! number: String! createdAt: DateTimeTz! updatedAt: DateTimeTz isGoodToGo: Boolean! isPrinted: Boolean! isShipped: Boolean!
+  id: Int! number: String! createdAt: DateTimeTz! updatedAt: DateTimeTz! isGoodToGo: Boolean! isPrinted: Boolean! isShipped: Boolean!
   isOnHold: Boolean! isPaid: Boolean! isCaptured: Boolean! trackingNumber: String returnTrackingNumber: String numberOfPackages: Int!
   carrierInformation: CarrierInformation additionalMessage: String shippedAt: DateTimeTz grandTotal(includingTax: Boolean! = true): MonetaryValue!
   lines: [ShipmentLine!]! order: Order!
 }
-"[S:wholesaleshipment] assumed: the same fields as the DTC shipment"
+"[S:wholesaleshipment] assumed: the same fields as the DTC shipment (its page: not found on centra.dev, searched wholesaleshipment)"
 type WholesaleShipment implements Shipment {
-  id: Int! number: String! createdAt: DateTimeTz! updatedAt: DateTimeTz isGoodToGo: Boolean! isPrinted: Boolean! isShipped: Boolean!
+  id: Int! number: String! createdAt: DateTimeTz! updatedAt: DateTimeTz! isGoodToGo: Boolean! isPrinted: Boolean! isShipped: Boolean!
   isOnHold: Boolean! isPaid: Boolean! isCaptured: Boolean! trackingNumber: String returnTrackingNumber: String numberOfPackages: Int!
   carrierInformation: CarrierInformation additionalMessage: String shippedAt: DateTimeTz grandTotal(includingTax: Boolean! = true): MonetaryValue!
   lines: [ShipmentLine!]! order: Order!
 }
 
-"[S:directtoconsumerreturn] lines { id orderLine shipmentLine { id } }; quantity assumed"
-type ReturnLine { id: Int! orderLine: OrderLine! quantity: Int! shipmentLine: ShipmentLine }
+"[S:returnline] (2026-12-04) id quantity orderLine: OrderLine! shipmentLine: ShipmentLine!"
+type ReturnLine { id: Int! orderLine: OrderLine! quantity: Int! shipmentLine: ShipmentLine! }
 "[S:directtoconsumerreturn] (Return interface)"
 interface Return {
   id: Int! createdAt: DateTimeTz! returnStatus: String! totalQuantity: Int! returnedToStock: Boolean!
@@ -259,19 +261,20 @@ type WholesaleReturn implements Return {
   refundPaymentHistory: [PaymentHistoryEntry!]! order: Order! store: Store! account: Account
 }
 
-"assumed: Invoice line fields follow OrderLine names ([S:invoiceline] not readable)"
+"[S:invoiceline] (2026-12-04; the fields the emulator can serve): no brand object, brandName; prices default to excluding tax; product/variant nullable"
 type InvoiceLine {
-  product: Product! productVariant: ProductVariant! productNumber: String! productName: String! brand: Brand size: String
-  quantity: Int! unitOriginalPrice: MonetaryValue! unitPrice: MonetaryValue! taxPercent: Float!
+  quantity: Int! size: String productNumber: String productName: String productVariantName: String brandName: String
+  unitPrice(includingTax: Boolean! = false): MonetaryValue! unitOriginalPrice(includingTax: Boolean! = false): MonetaryValue! taxPercent: Float!
+  product: Product productVariant: ProductVariant
 }
-"[DOC:auth] Invoice interface with DTC and Wholesale implementations; billingAddress per Centra's examples; other fields assumed"
+"[DOC:auth] Invoice interface with DTC and Wholesale implementations; [S:wholesaleinvoice] (2026-12-04) id type createdAt account (nullable) billingAddress lines; currency, order, buyer, store: past the part of the page read, assumed"
 interface Invoice {
-  id: Int! type: InvoiceType! createdAt: DateTimeTz! currency: Currency! order: Order billingAddress: Address buyer: Buyer! account: Account!
+  id: Int! type: InvoiceType! createdAt: DateTimeTz! currency: Currency! order: Order billingAddress: Address buyer: Buyer! account: Account
   store: Store! lines: [InvoiceLine!]!
 }
-"[DOC:auth]"
+"[S:wholesaleinvoice] (2026-12-04, as the Invoice interface above)"
 type WholesaleInvoice implements Invoice {
-  id: Int! type: InvoiceType! createdAt: DateTimeTz! currency: Currency! order: Order billingAddress: Address buyer: Buyer! account: Account!
+  id: Int! type: InvoiceType! createdAt: DateTimeTz! currency: Currency! order: Order billingAddress: Address buyer: Buyer! account: Account
   store: Store! lines: [InvoiceLine!]!
 }
 
@@ -308,16 +311,18 @@ type EventsConfirmPayload { userErrors: [UserError!]! userWarnings: [UserError!]
 input DateRange { from: DateTimeTz to: DateTimeTz }
 "[S:stringmatch] [DOC:erp] email: { equals }"
 input StringMatch { equals: String }
-"[ISSUE] OrderFilter.number is [Int!]; id [String!], createdAt, storeType, status from [DOC:dtc] [DOC:auth]"
+"[S:orderfilter] (2026-12-04) number [Int!], id [String!], status [OrderStatus!], createdAt DateRange, storeType StoreType (a subset)"
 input OrderFilter { number: [Int!] id: [String!] createdAt: DateRange storeType: StoreType status: [OrderStatus!] }
-"[ISSUE] AccountFilter.id is [Int64!]"
-input AccountFilter { id: [Int64!] }
-"[S:customerfilter] (email as StringMatch per [DOC:erp]); id list assumed"
+"[S:accountfilter] (2026-12-04) id [Int64!], buyerId [Int!] (a subset)"
+input AccountFilter { id: [Int64!] buyerId: [Int!] }
+"[S:customerfilter] (2026-12-04) id [Int!], email StringMatch, storeId [Int!] (a subset)"
 input CustomerFilter { id: [Int!] email: StringMatch storeId: [Int!] }
-"[DOC:auth] returns(where: { customerId, storeType }); id list assumed"
-input ReturnFilter { id: [Int!] customerId: Int purchaserId: Int storeType: StoreType }
-"assumed: id list filter for entry points whose filter page we could not read (shipments, buyers, invoices)"
-input IdFilter { id: [Int!] }
+"[S:returnfilter] (2026-12-04) id [Int!], customerId [Int!], buyerId [Int!], orderId [String!], orderNumber [Int!], storeId [Int!], storeType (a subset; no purchaserId)"
+input ReturnFilter { id: [Int!] customerId: [Int!] buyerId: [Int!] orderId: [String!] orderNumber: [Int!] storeId: [Int!] storeType: StoreType }
+"[S:shipmentfilter] (2026-12-04) id [Int!], number [String!], orderId [String!], customerId [Int!], storeId [Int!], storeType (a subset)"
+input ShipmentFilter { id: [Int!] number: [String!] orderId: [String!] customerId: [Int!] storeId: [Int!] storeType: StoreType }
+"[S:invoicefilter] (2026-12-04) id [Int!], number [Int!], type InvoiceType, accountId [Int64!], storeId [Int!] (a subset)"
+input InvoiceFilter { id: [Int!] number: [Int!] type: InvoiceType accountId: [Int64!] storeId: [Int!] }
 "[DOC:dtc] [DOC:auth] orderConnection: Relay pagination"
 type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
 "[DOC:dtc] [DOC:auth]"
@@ -333,19 +338,18 @@ input CurrencyFilter { isBase: Boolean }
 enum RateLimitType { REQUEST_COUNT QUERY_COMPLEXITY MUTATION_COUNT }
 "[DOC:rate] RateLimitInterval (intervalSeconds is this enum, as the page's example shows)"
 enum RateLimitInterval { TEN_SECONDS ONE_HOUR }
-"[DOC:rate] rateLimits { type intervalSeconds quota usedQuota remainingQuota }; quota = usedQuota + remainingQuota"
+"[S:ratelimit] (2026-12-04: the five fields, types and nullability) [DOC:rate] rateLimits { type intervalSeconds quota usedQuota remainingQuota }; quota = usedQuota + remainingQuota"
 type RateLimit { type: RateLimitType! intervalSeconds: RateLimitInterval! quota: Int! usedQuota: Int! remainingQuota: Int! }
 
-"Entry points: orders/returns/customers/accounts/events from [DOC:*] and [ISSUE]; rateLimits from [DOC:rate]; shipments, buyers, invoices assumed"
+"Entry points [Q] (2026-12-04: orders, orderConnection, shipments, returns, customers, accounts, invoices, currencies, events, eventListeners, rateLimits are Centra's; Centra has NO buyers/buyer query: a buyer is read from accounts(where: { buyerId }) { buyers }; accounts(where: AccountFilter, sort, limit: Int = 20, page: Int = 1): [Account!]! and its limit range 1 - 200 from [S:query]; the other list fields are assumed to have the same shape (their part of [S:query] was not read)"
 type Query {
   orders(where: OrderFilter, sort: [OrderSort!], limit: Int = 20, page: Int = 1): [Order!]!
   orderConnection(where: OrderFilter, sort: [OrderSort!], first: Int, after: String, last: Int, before: String): OrderConnection
-  shipments(where: IdFilter, limit: Int = 20, page: Int = 1): [Shipment!]!
+  shipments(where: ShipmentFilter, limit: Int = 20, page: Int = 1): [Shipment!]!
   returns(where: ReturnFilter, limit: Int = 20, page: Int = 1): [Return!]!
   customers(where: CustomerFilter, limit: Int = 20, page: Int = 1): [Customer!]!
-  buyers(where: IdFilter, limit: Int = 20, page: Int = 1): [Buyer!]!
   accounts(where: AccountFilter, limit: Int = 20, page: Int = 1): [Account!]!
-  invoices(where: IdFilter, limit: Int = 20, page: Int = 1): [Invoice!]!
+  invoices(where: InvoiceFilter, limit: Int = 20, page: Int = 1): [Invoice!]!
   currencies(where: CurrencyFilter): [Currency!]!
   events(where: EventFilter, limit: Int = 200): [Event!]!
   eventListeners: [EventListener!]!

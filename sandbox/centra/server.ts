@@ -246,7 +246,11 @@ export class CentraState extends EmulatorStateBase {
       isCaptured: shipped,
       shippedAt: shipped ? s.shippedAt : null,
       trackingNumber: shipped ? s.trackingNumber : null,
-      lines: s.lines.map((l) => ({ ...l, orderLine: lineById.get(l.orderLine.id) })),
+      // ShipmentLine.lineValue is MonetaryValue! on Centra's page: the shipped quantity at the line's unit price.
+      lines: s.lines.map((l) => {
+        const orderLine = lineById.get(l.orderLine.id)!;
+        return { ...l, orderLine, lineValue: { ...orderLine.unitPrice, value: Math.round(orderLine.unitPrice.value * l.quantity * 100) / 100 } };
+      }),
       order: () => this.orderView(order),
     });
   }
@@ -260,12 +264,22 @@ export class CentraState extends EmulatorStateBase {
       ...r,
       returnStatus: r.completedAt <= now ? 'COMPLETED' : 'PENDING',
       refundPaymentHistory: r.refundPaymentHistory.filter((p) => p.at <= now),
-      lines: r.lines.map((l) => ({ ...l, orderLine: lineById.get(l.orderLine.id) })),
+      // ReturnLine.shipmentLine is ShipmentLine! on Centra's page: the order's shipment line of that order line.
+      lines: r.lines.map((l) => ({ ...l, orderLine: lineById.get(l.orderLine.id), shipmentLine: () => this.shipmentLineOf(order.number, l.orderLine.id) })),
       store: order.store,
       order: () => this.orderView(order),
       customer: () => (order.customerId !== undefined ? this.customerView(order.customerId) : null),
       account: () => (order.accountId !== undefined ? this.accountView(order.accountId) : null),
     });
+  }
+
+  private shipmentLineOf(orderNumber: number, orderLineId: number): Record<string, unknown> | null {
+    for (const s of this.dataset.shipments.filter((x) => x.orderNumber === orderNumber)) {
+      const view = this.shipmentView(s);
+      const line = (view?.lines as { orderLine: { id: number } }[] | undefined)?.find((l) => l.orderLine.id === orderLineId);
+      if (line) return line;
+    }
+    return null;
   }
 
   customerView(id: number): Record<string, unknown> | null {
@@ -291,6 +305,8 @@ export class CentraState extends EmulatorStateBase {
       ...i,
       type: i.type === 'creditnote' ? 'CREDIT_NOTE' : 'INVOICE',
       billingAddress: i.address,
+      // InvoiceLine publishes brandName and productVariantName, not a brand object.
+      lines: i.lines.map((l) => ({ ...l, brandName: l.brand.name, productVariantName: l.productVariant.name })),
       order: () => (i.orderNumber === null ? null : this.orderByNumber(i.orderNumber)),
       buyer: () => this.buyerView(i.buyerId),
       account: () => this.accountView(i.accountId),
@@ -358,8 +374,12 @@ export function centraRoot(state: CentraState, token = DEFAULT_CENTRA_TOKEN): Re
     shipments: (args: Args) => byIds(d().shipments, (s) => state.shipmentView(s), args),
     returns: (args: Args) => byIds(d().returns, (r) => state.returnView(r), args),
     customers: (args: Args) => byIds(d().customers, (c) => state.customerView(c.id), args),
-    buyers: (args: Args) => byIds(d().buyers, (b) => state.buyerView(b.id), args),
-    accounts: (args: Args) => byIds(d().accounts, (a) => state.accountView(a.id), args),
+    // Centra has no buyers query: a buyer is read through accounts(where: { buyerId }).
+    accounts: (args: Args) => {
+      const buyerIds = Array.isArray(args.where?.buyerId) ? new Set(args.where.buyerId.map(Number)) : null;
+      const list = buyerIds ? d().accounts.filter((a) => a.buyerIds.some((b) => buyerIds.has(b))) : d().accounts;
+      return byIds(list, (a) => state.accountView(a.id), args);
+    },
     invoices: (args: Args) => byIds(d().invoices, (i) => state.invoiceView(i), args),
     events: (args: Args) => {
       const w = args.where ?? {};

@@ -30,7 +30,7 @@ import type {
   ReturnSnapshotQuery,
   ShipmentSnapshotQuery,
 } from './generated/results.ts';
-import { imageAlias, mediaSizeVariables, SNAPSHOT_KINDS, snapshotRoot, snapshotsQuery, snapshotVariables, type SnapshotKind } from './queries.ts';
+import { imageAlias, mediaSizeVariables, SNAPSHOT_KINDS, snapshotNested, snapshotRoot, snapshotsQuery, snapshotVariables, type SnapshotKind } from './queries.ts';
 
 /** Centra could not be reached or asked us to back off: retry later. */
 export class CentraUnavailableError extends UnavailableError {
@@ -156,7 +156,7 @@ interface RawByType {
   shipment: ShipmentSnapshotQuery['shipments'][number];
   return: ReturnSnapshotQuery['returns'][number];
   customer: CustomerSnapshotQuery['customers'][number];
-  buyer: BuyerSnapshotQuery['buyers'][number];
+  buyer: BuyerSnapshotQuery['buyerAccounts'][number]['buyers'][number];
   invoice: InvoiceSnapshotQuery['invoices'][number];
   account: AccountSnapshotQuery['accounts'][number];
 }
@@ -281,7 +281,7 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
     for (const [type, keys] of byType) {
       if (lostKinds.has(type)) continue;
       // Typed from the generated results: the lists are non-null, so an absent one is a kind Centra left out.
-      const list = (data?.[snapshotRoot(type)] ?? []) as RawByType[SnapshotType][];
+      const list = objectsOf(type, data) as RawByType[SnapshotType][];
       const found = new Map(list.map((raw) => [keyOf(type, raw), raw]));
       for (const key of keys) {
         const own = perObject.get(snapshotKey({ type, id: key }));
@@ -411,6 +411,31 @@ export const bisectionBudget = (n: number): number => (n > 1 ? 4 * Math.ceil(Mat
  * spec, and Centra's lists are `[Order!]!`, so one object can null the whole answer) — loses its kind
  * (`lostKinds`), or every kind when it names none.
  */
+/**
+ * A kind's objects in an answer: the elements of its root list, or (a kind read through another
+ * object, buyers through their accounts) the elements of each root element's `nested` list.
+ */
+function objectsOf(type: SnapshotType, data: Record<string, unknown> | null): unknown[] {
+  const list = data?.[snapshotRoot(type)];
+  if (!Array.isArray(list)) return [];
+  const nested = snapshotNested(type);
+  if (!nested) return list;
+  return list.flatMap((e) => (e && typeof e === 'object' && Array.isArray((e as Record<string, unknown>)[nested]) ? ((e as Record<string, unknown>)[nested] as unknown[]) : []));
+}
+
+/**
+ * The object of a kind an error path points into: [<root>, i, …], or [<root>, i, <nested>, j, …]
+ * for a kind read through another object (a path into the account itself concerns none alone).
+ */
+function elementAt(type: SnapshotType, list: unknown, path: readonly unknown[]): unknown {
+  const index = path[1];
+  const element = Array.isArray(list) && Number.isInteger(index) ? list[index as number] : undefined;
+  const nested = snapshotNested(type);
+  if (!nested) return element;
+  const inner = element && typeof element === 'object' && path[2] === nested ? (element as Record<string, unknown>)[nested] : undefined;
+  return Array.isArray(inner) && Number.isInteger(path[3]) ? inner[path[3] as number] : undefined;
+}
+
 export function attributeErrors(byType: ReadonlyMap<SnapshotType, readonly number[]>, data: Record<string, unknown> | null, errors: readonly GqlError[]) {
   const perObject = new Map<string, GqlError[]>();
   const lostKinds = new Set<SnapshotType>();
@@ -421,9 +446,8 @@ export function attributeErrors(byType: ReadonlyMap<SnapshotType, readonly numbe
     const path = Array.isArray(e?.path) ? e.path : null;
     const kind = path && typeof path[0] === 'string' ? kindOfRoot.get(path[0]) : undefined;
     const list = kind && data ? data[snapshotRoot(kind)] : undefined;
-    const index = path?.[1];
-    const element = Array.isArray(list) && Number.isInteger(index) ? list[index as number] : undefined;
-    const key = kind && element && typeof element === 'object' ? keyOf(kind, element) : undefined;
+    const element = kind && path ? elementAt(kind, list, path) : undefined;
+    const key = kind && element && typeof element === 'object' ? keyOf(kind, element as RawByType[SnapshotType]) : undefined;
     if (kind && key !== undefined && key !== 'NaN') {
       const k = snapshotKey({ type: kind, id: key });
       // An error in an object not asked for (Centra answered more) concerns none of ours.
@@ -484,7 +508,7 @@ type OrderFields = OrderFieldsFragment;
 type ShipmentFields = ShipmentSnapshotQuery['shipments'][number];
 type ReturnFields = ReturnSnapshotQuery['returns'][number];
 type CustomerObjectFields = CustomerSnapshotQuery['customers'][number];
-type BuyerObjectFields = BuyerSnapshotQuery['buyers'][number];
+type BuyerObjectFields = BuyerSnapshotQuery['buyerAccounts'][number]['buyers'][number];
 type InvoiceFields = InvoiceSnapshotQuery['invoices'][number];
 type AccountObjectFields = AccountSnapshotQuery['accounts'][number];
 type StoreFields = CustomerObjectFields['store'];
@@ -730,6 +754,14 @@ export function mapAccountObject(a: AccountObjectFields): CentraAccountObject {
 
 export function mapInvoice(i: InvoiceFields): CentraInvoice {
   const order = i.order;
+  // Invoice.account, InvoiceLine.product and .productVariant are nullable on Centra's pages; the
+  // snapshot needs them, so such an invoice fails alone (its batch is mapped as usual).
+  const account = i.account;
+  if (!account) throw new Error(`invoice ${i.id} has no account`);
+  const lines = i.lines.map((l, n) => {
+    if (!l.product || !l.productVariant) throw new Error(`invoice line ${n + 1} has no product`);
+    return { ...l, product: l.product, productVariant: l.productVariant };
+  });
   return {
     id: i.id,
     // InvoiceType's value names are read off Centra's schema page; matching on "CREDIT" keeps a renamed value a credit note.
@@ -739,14 +771,16 @@ export function mapInvoice(i: InvoiceFields): CentraInvoice {
     order: order ? { number: order.number, purchaseOrderNumber: 'purchaseOrderNumber' in order ? order.purchaseOrderNumber : null } : null,
     address: mapAddress(i.billingAddress) ?? {},
     buyer: { id: i.buyer.id, email: i.buyer.email, firstName: i.buyer.firstName, lastName: i.buyer.lastName, companyName: i.billingAddress?.companyName ?? null },
-    account: mapAccount(i.account),
+    account: mapAccount(account),
     store: mapStore(i.store),
-    lines: i.lines.map((l) => ({
+    lines: lines.map((l) => ({
       product: { id: l.product.id },
       productVariant: { id: l.productVariant.id, name: l.productVariant.name },
-      productNumber: l.productNumber,
-      productName: l.productName,
-      brand: l.brand ? { name: l.brand.name } : null,
+      // Nullable on InvoiceLine: the snapshot's strings are empty then.
+      productNumber: l.productNumber ?? '',
+      productName: l.productName ?? '',
+      // InvoiceLine has no brand object, only brandName.
+      brand: l.brandName ? { name: l.brandName } : null,
       size: l.size,
       quantity: l.quantity,
       unitOriginalPrice: mapMoney(l.unitOriginalPrice),

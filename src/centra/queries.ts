@@ -97,9 +97,16 @@ export type SnapshotKind = 'order' | 'shipment' | 'return' | 'customer' | 'buyer
 interface SnapshotSelection {
   /** The root list field (Centra's entry point) and the field of its filter that takes the list of keys. */
   root: string;
-  filter: 'number' | 'id';
+  filter: 'number' | 'id' | 'buyerId';
   /** The GraphQL type of that filter field: `[Int!]`, or `[Int64!]` for AccountFilter.id. */
   keyType: '[Int!]' | '[Int64!]';
+  /**
+   * Where the kind's objects are when they are not the root list's elements: the response key the root
+   * field is aliased to (two kinds may share one root field) and the list field of each element that
+   * holds them. Centra has no buyers query: buyers come from `accounts(where: {buyerId})` → `buyers`.
+   */
+  alias?: string;
+  nested?: string;
   fields: string;
   fragments: string[];
 }
@@ -128,11 +135,15 @@ const SNAPSHOT_SELECTIONS: Record<SnapshotKind, SnapshotSelection> = {
     fragments: FRAGMENT_ORDER,
   },
   customer: { root: 'customers', filter: 'id', keyType: '[Int!]', fields: '...CustomerFields\n    store { id name type }', fragments: [ADDRESS, CUSTOMER] },
+  // Centra publishes no buyers query (docs/centra.md §2): the accounts that have these buyers, and
+  // their buyers (an account's other buyers come too; the client keeps the ones asked for).
   buyer: {
-    root: 'buyers',
-    filter: 'id',
+    root: 'accounts',
+    alias: 'buyerAccounts',
+    nested: 'buyers',
+    filter: 'buyerId',
     keyType: '[Int!]',
-    fields: '...BuyerFields\n    account { ...AccountFields }\n    store { id name type }',
+    fields: 'buyers {\n      ...BuyerFields\n      account { ...AccountFields }\n      store { id name type }\n    }',
     fragments: [ADDRESS, ACCOUNT, BUYER],
   },
   invoice: {
@@ -150,10 +161,10 @@ const SNAPSHOT_SELECTIONS: Record<SnapshotKind, SnapshotSelection> = {
       product { id }
       productVariant { id name }
       productNumber productName
-      brand { name }
+      brandName
       size quantity
-      unitOriginalPrice { ...Money }
-      unitPrice { ...Money }
+      unitOriginalPrice(includingTax: true) { ...Money }
+      unitPrice(includingTax: true) { ...Money }
       taxPercent
     }`,
     fragments: [MONEY, ADDRESS, ACCOUNT],
@@ -163,8 +174,11 @@ const SNAPSHOT_SELECTIONS: Record<SnapshotKind, SnapshotSelection> = {
 
 export const SNAPSHOT_KINDS = Object.keys(SNAPSHOT_SELECTIONS) as SnapshotKind[];
 
-/** The root field of a kind's list query (the key of its list in the answer's `data`). */
-export const snapshotRoot = (kind: SnapshotKind): string => SNAPSHOT_SELECTIONS[kind].root;
+/** The key of a kind's root list in the answer's `data`: its root field, or the alias it is asked under. */
+export const snapshotRoot = (kind: SnapshotKind): string => SNAPSHOT_SELECTIONS[kind].alias ?? SNAPSHOT_SELECTIONS[kind].root;
+
+/** The list field of each root element that holds the kind's objects (`buyers` of an account), if not the elements themselves. */
+export const snapshotNested = (kind: SnapshotKind): string | undefined => SNAPSHOT_SELECTIONS[kind].nested;
 
 /** The variables of a batched document besides the kinds' keys: the sizes of the line images, in the order asked. */
 export const mediaSizeVariables = (sizes: readonly string[]): Record<string, string> => Object.fromEntries(sizes.map((size, i) => [imageVariable(i), size]));
@@ -189,7 +203,7 @@ export function snapshotsQuery(kinds: readonly SnapshotKind[], imageSizes = 1): 
   const roots = wanted.map((k) => {
     const s = SNAPSHOT_SELECTIONS[k];
     const v = snapshotVariables(k);
-    return `  ${s.root}(where: { ${s.filter}: $${v.keys} }, limit: $${v.limit}) {\n    ${s.fields}\n  }`;
+    return `  ${s.alias ? `${s.alias}: ` : ''}${s.root}(where: { ${s.filter}: $${v.keys} }, limit: $${v.limit}) {\n    ${s.fields}\n  }`;
   });
   // Each fragment once, in a fixed order: GraphQL rejects a document with a fragment it does not use.
   const fragments = [...new Set(wanted.flatMap((k) => SNAPSHOT_SELECTIONS[k].fragments))]

@@ -111,8 +111,12 @@ export const centraSchema = z
     pollIntervalMs: z.number().int().positive().default(60_000),
     /** Each Integration API call gives up after this. */
     timeoutMs: z.number().int().positive().default(10_000),
-    /** Objects asked for in one snapshot request (several events of one object cost one). */
-    batchSize: z.number().int().min(1).max(1000).default(100),
+    /**
+     * Objects asked for in one snapshot request (several events of one object cost one). At most 200:
+     * the request's `limit` is the number of keys, and Centra's list queries take a limit of 1 - 200
+     * (centra.dev/graphql/query.html; docs/centra.md §2).
+     */
+    batchSize: z.number().int().min(1).max(200).default(100),
     /** The client's buckets, shared by every call to Centra in the process; `[]` = no client-side limit. */
     rateLimits: z.array(centraRateSchema).default(() => CENTRA_EXAMPLE_REQUEST_QUOTA.map((r) => ({ ...r }))),
     /** The client's complexity buckets (points of Centra's `extensions.complexity`); `[]` = none. */

@@ -265,3 +265,24 @@ test('a batch that spends its extra requests: the good orders it could not tell 
     await t.cleanup();
   }
 });
+
+test('buyers, read through their accounts (Centra has no buyers query): a nullable field fault fails that buyer alone, a non-null one also the buyers of its account asked with it', async () => {
+  const account = dataset.accounts.find((a) => a.buyerIds.length >= 2)!;
+  const [bad, sibling] = account.buyerIds;
+  const other = dataset.buyers.find((b) => !account.buyerIds.includes(b.id))!.id;
+  const refs: SnapshotRef[] = [bad, sibling, other].map((id) => ({ type: 'buyer', id }));
+  await fault({ type: 'buyer', id: bad, field: 'firstName', message: 'name lookup failed' });
+  const c = client();
+  let res = await c.fetchSnapshots(refs);
+  assert.equal(c.requests, 1);
+  assert.match(String(res.get(`buyer:${bad}`)), /Centra could not give buyer \d+: name lookup failed \(at buyerAccounts\.\d+\.buyers\.\d+\.firstName\)/);
+  assert.equal((res.get(`buyer:${sibling}`) as { id: number }).id, sibling);
+  assert.equal((res.get(`buyer:${other}`) as { id: number }).id, other);
+
+  await control(emu.url, 'reset');
+  await fault({ type: 'buyer', id: bad, field: 'email', message: 'email lookup failed' });
+  res = await client().fetchSnapshots(refs);
+  assert.ok(res.get(`buyer:${bad}`) instanceof CentraQueryError);
+  assert.ok(res.get(`buyer:${sibling}`) instanceof CentraQueryError, 'the account is nulled with its bad buyer');
+  assert.equal((res.get(`buyer:${other}`) as { id: number }).id, other);
+});

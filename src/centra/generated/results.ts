@@ -262,13 +262,15 @@ export type AccountSnapshotQuery = {
 };
 
 export type BuyerSnapshotQuery = {
-  buyers: Array<BuyerFieldsFragment & {
-    account: AccountFieldsFragment;
-    store: {
-      id: number;
-      name: string;
-      type: StoreType;
-    };
+  buyerAccounts: Array<{
+    buyers: Array<BuyerFieldsFragment & {
+      account: AccountFieldsFragment;
+      store: {
+        id: number;
+        name: string;
+        type: StoreType;
+      };
+    }>;
   }>;
 };
 
@@ -325,7 +327,7 @@ export type InvoiceSnapshotQuery = {
       firstName: string | null;
       lastName: string | null;
     };
-    account: AccountFieldsFragment;
+    account: AccountFieldsFragment | null;
     store: {
       id: number;
       name: string;
@@ -334,16 +336,14 @@ export type InvoiceSnapshotQuery = {
     lines: Array<{
       product: {
         id: number;
-      };
+      } | null;
       productVariant: {
         id: number;
         name: string | null;
-      };
-      productNumber: string;
-      productName: string;
-      brand: {
-        name: string;
       } | null;
+      productNumber: string | null;
+      productName: string | null;
+      brandName: string | null;
       size: string | null;
       quantity: number;
       unitOriginalPrice: MoneyFragment;
