@@ -59,6 +59,15 @@ export interface RouteDeps<Settings> {
   customerEmail(customerId: number): Promise<string | null>;
   /** The service's admin token, for a route that accepts it where its own token is not configured. */
   adminToken: string;
+  /**
+   * The service's limit on wrong tokens per client address (server.signInLimit), shared with the API
+   * and the console: a route that checks a token asks it first and tells it of each wrong one.
+   */
+  signIn: {
+    /** Seconds the request's address must still wait (answer 429 with Retry-After), or 0. */
+    refusal(req: { id: string; ip: string }): number;
+    wrongToken(req: { id: string; ip: string }): void;
+  };
 }
 
 /** How deliveries of this ESP are retried and paced unless the config says otherwise. */

@@ -221,6 +221,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         storage: { contacts: bridge.storage.contacts },
         customerEmail: async (id) => (await centra.fetchSnapshot({ type: 'customer', id }))?.email ?? null,
         adminToken: deps.adminToken,
+        signIn: { refusal: (req) => signIn.refusal(req, 'storefront'), wrongToken: (req) => signIn.wrongToken(req, 'storefront') },
       }),
     );
   }

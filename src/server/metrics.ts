@@ -40,7 +40,8 @@ export interface ServiceMetrics {
   close(): void;
 }
 
-export type SignInDoor = 'api' | 'console';
+/** Where a token was given: the API, the console's sign-in form, or an ESP module's own route (the storefront's promotions). */
+export type SignInDoor = 'api' | 'console' | 'storefront';
 export type SignInRejection = 'wrong_token' | 'rate_limited';
 
 const RECOUNT_AFTER_CHANGE_MS = 10_000;
@@ -68,8 +69,8 @@ export function createMetrics(opts: { now?: () => number } = {}): ServiceMetrics
   const rateLimited = counter('esp_bridge_rate_limited_total', 'Attempts an ESP answered 429 Too Many Requests, by ESP and plugin', ['esp', 'plugin']);
   const rejections = counter('esp_bridge_webhook_rejections_total', 'Centra webhook calls refused (bad_signature, bad_content_type, bad_body) and invalid events of accepted calls (invalid_event)', ['reason']);
   for (const reason of ['bad_signature', 'bad_content_type', 'bad_body', 'invalid_event'] as const) rejections.inc({ reason }, 0);
-  const signInRejections = counter('esp_bridge_sign_in_rejections_total', 'Console sign-ins and API bearer checks refused: a wrong token (wrong_token), or an address over server.signInLimit (rate_limited), by door (api, console)', ['via', 'reason']);
-  for (const via of ['api', 'console'] as const) for (const reason of ['wrong_token', 'rate_limited'] as const) signInRejections.inc({ via, reason }, 0);
+  const signInRejections = counter('esp_bridge_sign_in_rejections_total', 'Console sign-ins and API bearer checks refused: a wrong token (wrong_token), or an address over server.signInLimit (rate_limited), by door (api, console, storefront)', ['via', 'reason']);
+  for (const via of ['api', 'console', 'storefront'] as const) for (const reason of ['wrong_token', 'rate_limited'] as const) signInRejections.inc({ via, reason }, 0);
 
   // Stored deliveries by status, esp and plugin, kept from the store's events between counts.
   const deliveryCounts = new Map<string, { status: DeliveryStatus; esp: string; plugin: string; n: number }>();

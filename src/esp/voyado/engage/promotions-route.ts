@@ -125,10 +125,17 @@ export function promotionsRoute(deps: RouteDeps<VoyadoSettings>): FastifyPluginA
     const unauthorized = (reply: FastifyReply) => reject(reply, 401, 'unauthorized', 'a valid Authorization: Bearer <storefront token> is required');
 
     // The token first, before anything is said about stores or parameters: one of a promotions plugin's tokens.
+    // An address over the service's sign-in limit is refused before its token is looked at (the right one too).
     app.addHook('onRequest', async (req, reply) => {
+      const wait = deps.signIn.refusal(req);
+      if (wait > 0) return reject(reply.header('retry-after', String(wait)), 429, 'too_many_requests', `too many wrong tokens from this address; try again in ${wait} s`);
       const given = bearerOf(req.headers.authorization);
       const results = deps.plugins.filter(({ settings }) => settings.engage.promotions.enabled).map(({ settings }) => accepts(settings, given));
-      if (!results.includes(true)) return unauthorized(reply);
+      if (!results.includes(true)) {
+        // A token given and wrong counts against the address; a request without one guesses nothing.
+        if (given !== null) deps.signIn.wrongToken(req);
+        return unauthorized(reply);
+      }
     });
 
     app.get<{ Querystring: { email?: string; customerId?: string; store?: string } }>('/api/promotions', async (req, reply) => {

@@ -8,6 +8,15 @@ import { resolveSecret } from '../../../../src/config/secret.ts';
 import { centraVoucherFor, promotionsRoute } from '../../../../src/esp/voyado/engage/promotions-route.ts';
 import type { VoyadoSettings } from '../../../../src/esp/voyado/plugin.ts';
 import { dtcConfig } from './fixtures.ts';
+import { ManualClock } from '../../../../src/delivery/clock.ts';
+import { createSignInLimiter, signInGuard } from '../../../../src/server/sign-in-limit.ts';
+
+/** The server's sign-in limit as the route is handed it (app.ts), on a manual clock; `wrong` counts what it was told. */
+function signInLimit(maxFailures = 1_000) {
+  const rejected: string[] = [];
+  const guard = signInGuard(createSignInLimiter({ maxFailures, windowSec: 60, maxAddresses: 100 }, new ManualClock(0)), { log: { info() {}, warn() {} } as never, rejected: (via, reason) => rejected.push(`${via}:${reason}`), windowSec: 60 });
+  return { rejected, signIn: { refusal: (req: { id: string; ip: string }) => guard.refusal(req, 'storefront'), wrongToken: (req: { id: string; ip: string }) => guard.wrongToken(req, 'storefront') } };
+}
 
 test('centraVoucherFor: externalId, then the EXTERNALOFFER code, then promotionId; else the code itself', () => {
   const ecom = (value: string) => [{ type: 'ECOM', valueType: 'EXTERNALOFFER', value }];
@@ -35,8 +44,9 @@ test('GET /api/promotions by email and by customerId (remembered contact, or the
     await contacts.put({ plugin: 'engage', customerId: 1, email: 'anna@example.com', contactId: anna.id, contactType: 'Member' });
     // What the server hands the module: its plugins with their store, in config order.
     const plugins = config.stores.flatMap((store) => store.plugins.filter((p) => p.esp === 'voyado').map((p) => ({ store, settings: p as VoyadoSettings })));
+    const limit = signInLimit();
     await app.register(
-      promotionsRoute({ plugins, secret: (ref) => resolveSecret(ref), timeoutMs: 10_000, storage: { contacts }, customerEmail: async (id) => (id === 2 ? 'bo@example.com' : null), adminToken: 'admin' }),
+      promotionsRoute({ plugins, secret: (ref) => resolveSecret(ref), timeoutMs: 10_000, storage: { contacts }, customerEmail: async (id) => (id === 2 ? 'bo@example.com' : null), adminToken: 'admin', signIn: limit.signIn }),
     );
     const get = (q: string, token = 'shop-token') => app.inject({ method: 'GET', url: `/api/promotions?${q}`, headers: { authorization: `Bearer ${token}` } });
 
@@ -96,7 +106,7 @@ test('GET /api/promotions: an Engage error echoing the API key reaches the store
     const url = `http://127.0.0.1:${(echo.address() as { port: number }).port}`;
     const config = dtcConfig(url, { syncContacts: 'all', promotions: { enabled: true, vouchers: {}, storefrontToken: 'shop-token' } });
     const plugins = config.stores.flatMap((store) => store.plugins.filter((p) => p.esp === 'voyado').map((p) => ({ store, settings: p as VoyadoSettings })));
-    await app.register(promotionsRoute({ plugins, secret: (ref) => resolveSecret(ref), timeoutMs: 5_000, storage: { contacts: memoryContactLinks() }, customerEmail: async () => null, adminToken: 'admin' }));
+    await app.register(promotionsRoute({ plugins, secret: (ref) => resolveSecret(ref), timeoutMs: 5_000, storage: { contacts: memoryContactLinks() }, customerEmail: async () => null, adminToken: 'admin', signIn: signInLimit().signIn }));
     const r = await app.inject({ method: 'GET', url: '/api/promotions?email=anna%40example.com', headers: { authorization: 'Bearer shop-token' } });
     assert.ok(r.statusCode >= 400 && r.statusCode < 600 && r.statusCode !== 500, `${r.statusCode} ${r.body}`);
     assert.match(r.body, /\[redacted\]/, r.body);
@@ -104,5 +114,27 @@ test('GET /api/promotions: an Engage error echoing the API key reaches the store
   } finally {
     await app.close();
     await new Promise((r) => echo.close(r));
+  }
+});
+
+test('GET /api/promotions shares the service sign-in limit: wrong storefront tokens block the address, the right token included; no token is no guess', async () => {
+  const app = Fastify();
+  try {
+    const config = dtcConfig('http://127.0.0.1:9', { syncContacts: 'all', promotions: { enabled: true, vouchers: {}, storefrontToken: 'shop-token' } });
+    const plugins = config.stores.flatMap((store) => store.plugins.filter((p) => p.esp === 'voyado').map((p) => ({ store, settings: p as VoyadoSettings })));
+    const limit = signInLimit(3);
+    await app.register(promotionsRoute({ plugins, secret: (ref) => resolveSecret(ref), timeoutMs: 1_000, storage: { contacts: memoryContactLinks() }, customerEmail: async () => null, adminToken: 'admin', signIn: limit.signIn }));
+    const ask = (headers: Record<string, string>) => app.inject({ method: 'GET', url: '/api/promotions?email=a%40example.com', headers });
+    for (let i = 0; i < 5; i++) assert.equal((await ask({})).statusCode, 401, 'without a token: refused, not counted');
+    assert.deepEqual(limit.rejected, []);
+    for (const t of ['guess-1', 'guess-2', 'guess-3']) assert.equal((await ask({ authorization: `Bearer ${t}` })).statusCode, 401);
+    assert.deepEqual(limit.rejected, ['storefront:wrong_token', 'storefront:wrong_token', 'storefront:wrong_token']);
+    const right = await ask({ authorization: 'Bearer shop-token' });
+    assert.equal(right.statusCode, 429, right.body);
+    assert.ok(Number(right.headers['retry-after']) >= 1, `Retry-After: ${right.headers['retry-after']}`);
+    assert.equal(right.json().error, 'too_many_requests');
+    assert.equal(limit.rejected.at(-1), 'storefront:rate_limited');
+  } finally {
+    await app.close();
   }
 });
