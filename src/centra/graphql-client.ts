@@ -97,6 +97,20 @@ export interface CentraGate {
   acquire(signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * A complexity gate paid after each answer, in points (on PostgreSQL: shared through the store by
+ * every process, src/centra/shared-complexity-gate.ts): a request goes out once it admitted it, and
+ * its ticket is settled exactly once, with the answer's complexity.
+ */
+export interface PostPaidComplexityGate {
+  admit(signal?: AbortSignal): Promise<ComplexityTicket>;
+}
+
+export interface ComplexityTicket {
+  /** The answer's `extensions.complexity`; undefined when no answer told it (network, timeout, 429, 5xx, not JSON). */
+  settle(points: number | undefined): void;
+}
+
 /** Complexity points one acquire of a complexity gate stands for (CentraClientOptions.complexityGate). */
 export const COMPLEXITY_POINTS_PER_TOKEN = 100;
 
@@ -112,11 +126,13 @@ export interface CentraClientOptions {
   /** Waited for before every request (default: none). One per process, shared by every caller of Centra. */
   gate?: CentraGate;
   /**
-   * Centra's complexity buckets: each answer's `extensions.complexity` is paid here, one acquire per
-   * COMPLEXITY_POINTS_PER_TOKEN points, before the next request goes out (a query's complexity is
-   * known once Centra has answered it; one request's worth is the most the client can be behind).
+   * Centra's complexity buckets. A CentraGate (the process's own, src/centra/quota.ts): each
+   * answer's `extensions.complexity` is paid here, one acquire per COMPLEXITY_POINTS_PER_TOKEN
+   * points, before the next request goes out (a query's complexity is known once Centra has answered
+   * it; one request's worth is the most the client can be behind). A PostPaidComplexityGate (shared
+   * on PostgreSQL): admitted before each request, settled with its answer's complexity.
    */
-  complexityGate?: CentraGate;
+  complexityGate?: CentraGate | PostPaidComplexityGate;
   /** Most objects asked for in one request by fetchSnapshots (default 100). */
   batchSize?: number;
   /**
@@ -188,8 +204,11 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
   // The complexity of the answers so far, still to be paid to the complexity gate.
   let complexityOwed: Promise<void> = Promise.resolve();
 
+  const postPaid = opts.complexityGate && 'admit' in opts.complexityGate ? opts.complexityGate : undefined;
+  const prePaid = opts.complexityGate && 'acquire' in opts.complexityGate ? opts.complexityGate : undefined;
+
   function owe(points: unknown): void {
-    const gate = opts.complexityGate;
+    const gate = prePaid;
     const tokens = Math.ceil(Number(points) / COMPLEXITY_POINTS_PER_TOKEN);
     if (!gate || !(tokens > 0)) return;
     complexityOwed = complexityOwed.then(async () => {
@@ -197,11 +216,22 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
     });
   }
 
-  async function admit(): Promise<void> {
+  /**
+   * Waits for the complexity gates, then the request gate (last: a shared request token is to be
+   * used soon after its grant), then Centra's Retry-After. The post-paid ticket, if any, is the caller's to settle.
+   */
+  async function admit(): Promise<ComplexityTicket | undefined> {
     await complexityOwed;
-    await opts.gate?.acquire();
-    const wait = blockedUntil - now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const ticket = await postPaid?.admit();
+    try {
+      await opts.gate?.acquire();
+      const wait = blockedUntil - now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    } catch (err) {
+      ticket?.settle(0);
+      throw err;
+    }
+    return ticket;
   }
 
   /**
@@ -209,7 +239,18 @@ export function createCentraClient(opts: CentraClientOptions): CentraClient {
    * JSON) and CentraQueryError (a 4xx body that is not JSON); anything else is returned, errors and all.
    */
   async function send(query: string, variables: Record<string, unknown> | undefined): Promise<{ status: number; body: any }> {
-    await admit();
+    const ticket = await admit();
+    let complexity: number | undefined;
+    try {
+      const answer = await sendAdmitted(query, variables);
+      complexity = typeof answer.body?.extensions?.complexity === 'number' ? answer.body.extensions.complexity : undefined;
+      return answer;
+    } finally {
+      ticket?.settle(complexity);
+    }
+  }
+
+  async function sendAdmitted(query: string, variables: Record<string, unknown> | undefined): Promise<{ status: number; body: any }> {
     requests++;
     let res: Response;
     let text: string;

@@ -1,24 +1,25 @@
 // The callers waiting for a rate-limit token, first come first served: what the in-process
-// limiter (rate-limiter.ts) and the shared gate (shared-rate-gate.ts) both hand tokens out to.
-interface Waiter {
-  resolve: () => void;
+// limiter (rate-limiter.ts) and the shared gate (shared-rate-gate.ts) both hand tokens out to, and
+// Centra's shared complexity gate its tickets (centra/shared-complexity-gate.ts): what a grant carries is T.
+interface Waiter<T> {
+  resolve: (value: T) => void;
   reject: (e: unknown) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
 }
 
-export class GrantQueue {
-  private readonly waiters: Waiter[] = [];
+export class GrantQueue<T = void> {
+  private readonly waiters: Waiter<T>[] = [];
 
   get length(): number {
     return this.waiters.length;
   }
 
   /** Resolves once `grant` reaches it; rejects (and leaves the queue) when `signal` aborts first. */
-  wait(signal?: AbortSignal): Promise<void> {
+  wait(signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal };
+    return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter<T> = { resolve, reject, signal };
       if (signal) {
         waiter.onAbort = () => {
           const i = this.waiters.indexOf(waiter);
@@ -31,11 +32,11 @@ export class GrantQueue {
     });
   }
 
-  /** Lets the first waiter through. */
-  grantOne(): void {
+  /** Lets the first waiter through, with `value`. */
+  grantOne(value: T): void {
     const w = this.waiters.shift();
     if (!w) return;
     if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort);
-    w.resolve();
+    w.resolve(value);
   }
 }

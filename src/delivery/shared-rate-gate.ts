@@ -30,6 +30,26 @@ export function holdMsFor(specs: readonly RateSpec[]): number {
   return Math.round(Math.min(1_000, Math.max(50, longest)));
 }
 
+/** The wait after `failures` failed store calls in a row: 100 ms doubling, at most 2 s. */
+export const storeBackoffMs = (failures: number): number => Math.min(2_000, 50 * 2 ** Math.min(failures, 6));
+
+/**
+ * After the store failed a shared gate's call for the `failures`-th time in a row: how long to wait
+ * before the next (backoff up to 2 s); logged the first time, then every 20th. Nothing is let
+ * through meanwhile: no process falls back to a limit of its own.
+ */
+export function storeFailed(log: WorkerLogger, credential: string, failures: number, err: unknown, message: string): number {
+  const waitMs = storeBackoffMs(failures);
+  if (failures === 1 || failures % 20 === 0) log.error({ credential, failures, retryInMs: waitMs, err: String(err) }, message);
+  return waitMs;
+}
+
+/** `factor` × the milliseconds until every bucket of `left` holds `target` by refill alone (the slowest decides); at least 1. */
+export function refillWaitMs(left: readonly QuotaLeft[], target: number, factor: number): number {
+  const ms = Math.max(0, ...left.map((b) => (target - b.tokens) / b.perMs));
+  return Math.max(1, Math.ceil(ms * factor));
+}
+
 export interface SharedGateOptions {
   clock: Clock;
   log: WorkerLogger;
@@ -120,12 +140,7 @@ export class SharedRateGate implements RateGate {
       return this.untilRefilled(lease.left, Math.min(this.waiters.length, this.maxLease));
     } catch (err) {
       this.declared = null;
-      this.failures++;
-      const waitMs = Math.min(2_000, 50 * 2 ** Math.min(this.failures, 6));
-      if (this.failures === 1 || this.failures % 20 === 0) {
-        this.opts.log.error({ credential: this.credential, failures: this.failures, retryInMs: waitMs, err: String(err) }, 'could not lease rate-limit tokens from the store; sends of this credential wait');
-      }
-      return waitMs;
+      return storeFailed(this.opts.log, this.credential, ++this.failures, err, 'could not lease rate-limit tokens from the store; sends of this credential wait');
     }
   }
 
@@ -136,7 +151,6 @@ export class SharedRateGate implements RateGate {
    * asking early costs a lease that takes fewer tokens, or none).
    */
   private untilRefilled(left: readonly QuotaLeft[], target: number): number {
-    const ms = Math.max(0, ...left.map((b) => (target - b.tokens) / b.perMs));
-    return Math.max(1, Math.ceil(ms * (0.75 + 0.25 * this.random())));
+    return refillWaitMs(left, target, 0.75 + 0.25 * this.random());
   }
 }

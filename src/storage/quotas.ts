@@ -1,7 +1,9 @@
 // Rate buckets shared by every process of one store (docs/delivery.md, "Rate limits per
 // credential"): the port the delivery engine's shared gate (src/delivery/shared-rate-gate.ts)
-// leases tokens through. Only the PostgreSQL store has one (src/storage/postgres/quotas.ts); the
-// embedded store serves one process per file, whose buckets stay in memory.
+// leases tokens through, and Centra's post-paid complexity gate (src/centra/shared-complexity-gate.ts)
+// charges points through (docs/centra.md §2, "Sharing the complexity buckets"). Only the PostgreSQL
+// store has one (src/storage/postgres/quotas.ts); the embedded store serves one process per file,
+// whose buckets stay in memory.
 
 /** One bucket of a credential: its shape, as the delivery engine computed it from the ESP's limits. */
 export interface QuotaBucket {
@@ -37,4 +39,34 @@ export interface QuotaStore {
    * statement under the buckets' row locks.
    */
   lease(credential: string, intervalsMs: readonly number[], want: number): Promise<QuotaLease>;
+  /**
+   * Post-paid buckets (declared like the others): in one call under the buckets' row locks,
+   * refills them to the store's clock, charges `cost` (they may go below zero: a debt), gives back
+   * `release` of this holder's held points, charges in full the holds of holders not heard from for
+   * `holdMs` (dead processes), then holds `unit` points for each of up to `want` new requests while
+   * every bucket keeps at least the holds of every holder. Nothing is held for `unit` 0.
+   */
+  charge(credential: string, intervalsMs: readonly number[], holder: string, op: ChargeOp): Promise<ChargeResult>;
+}
+
+export interface ChargeOp {
+  /** Points this holder held for requests now answered (or given up), released. */
+  release: number;
+  /** What those requests cost, charged. */
+  cost: number;
+  /** Points to hold for each new request. */
+  unit: number;
+  /** New requests waiting (how many holds are wanted). */
+  want: number;
+  /** How long the holder's holds live without a call from it. */
+  holdMs: number;
+}
+
+export interface ChargeResult {
+  /** New holds granted (0 – want). */
+  granted: number;
+  /** Each bucket after the call (empty: not declared). */
+  left: QuotaLeft[];
+  /** Points held for requests on their way, by every holder, after the call. */
+  held: number;
 }

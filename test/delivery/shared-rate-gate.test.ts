@@ -30,6 +30,7 @@ function memoryQuotas(clock: ManualClock): QuotaStore {
       for (const b of cur) b.tokens -= granted;
       return { granted, left: cur.map((b) => ({ intervalMs: b.intervalMs, tokens: b.tokens, perMs: b.perMs })) };
     },
+    charge: () => Promise.reject(new Error('the shared rate gate never charges')),
   };
 }
 
@@ -47,6 +48,7 @@ async function run(specs: RateSpec[], processes: number, senders: number, ms: nu
     const [there, back] = latency(g);
     const viaNetwork: QuotaStore = {
       declare: (c, b) => store.declare(c, b),
+      charge: (...a) => store.charge(...a),
       async lease(c, i, w) {
         await delay(there);
         const lease = await store.lease(c, i, w);

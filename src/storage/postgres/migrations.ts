@@ -141,4 +141,67 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE health_probe (id INTEGER PRIMARY KEY, at BIGINT NOT NULL);
     `,
   },
+  {
+    version: 5,
+    name: 'post-paid buckets: holds of requests whose cost is not known yet',
+    sql: `
+      -- Centra's complexity buckets (docs/centra.md §2, "Sharing the complexity buckets"): rows of
+      -- rate_buckets whose tokens are charged after each answer, so they may go below zero (a debt).
+      -- While a request is on its way, its process holds an estimate of its cost here (one row per
+      -- process and credential: the sum of its holds), which no other request may use. A row that
+      -- outlives until (its process died) is charged to the buckets in full and deleted.
+      CREATE TABLE rate_holds (
+        credential TEXT NOT NULL,
+        holder     TEXT NOT NULL,              -- one process's gate (random id)
+        points     DOUBLE PRECISION NOT NULL,
+        until      BIGINT NOT NULL,            -- the database's clock, epoch ms
+        PRIMARY KEY (credential, holder)
+      ) WITH (fillfactor = 50);
+
+      -- One call, one round trip: under the credential's bucket row locks (taken in one order, so
+      -- two calls never deadlock; each statement below reads what the call before it committed),
+      -- refill the buckets to the database's clock, charge the dead holders' holds and this
+      -- holder's settled costs, give back its settled holds, and hold unit points for each of up to
+      -- want new requests while every bucket keeps at least the holds of all holders.
+      CREATE FUNCTION rate_charge(p_credential TEXT, p_intervals BIGINT[], p_holder TEXT, p_release DOUBLE PRECISION,
+                                  p_cost DOUBLE PRECISION, p_unit DOUBLE PRECISION, p_want INTEGER, p_hold_ms BIGINT)
+        RETURNS TABLE (interval_ms BIGINT, tokens DOUBLE PRECISION, per_ms DOUBLE PRECISION, held DOUBLE PRECISION, granted INTEGER)
+        LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
+      DECLARE
+        v_now BIGINT;
+        v_dead DOUBLE PRECISION;
+        v_others DOUBLE PRECISION;
+        v_mine DOUBLE PRECISION;
+        v_lowest DOUBLE PRECISION;
+        v_n INTEGER := 0;
+      BEGIN
+        PERFORM 1 FROM rate_buckets b WHERE b.credential = p_credential AND b.interval_ms = ANY(p_intervals)
+          ORDER BY b.interval_ms FOR UPDATE;
+        -- Read once the locks are held: later than the clock of every call that held them before.
+        v_now := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+        WITH gone AS (DELETE FROM rate_holds h WHERE h.credential = p_credential AND h.holder <> p_holder AND h.until <= v_now RETURNING h.points)
+        SELECT coalesce(sum(gone.points), 0) INTO v_dead FROM gone;
+        SELECT coalesce(sum(h.points), 0) INTO v_others FROM rate_holds h WHERE h.credential = p_credential AND h.holder <> p_holder;
+        SELECT GREATEST(0, coalesce(max(h.points), 0) - p_release) INTO v_mine FROM rate_holds h WHERE h.credential = p_credential AND h.holder = p_holder;
+        UPDATE rate_buckets b
+           SET tokens = LEAST(b.capacity, b.tokens + GREATEST(0, v_now - b.updated_at) * b.per_ms) - p_cost - v_dead,
+               updated_at = GREATEST(b.updated_at, v_now)
+         WHERE b.credential = p_credential AND b.interval_ms = ANY(p_intervals);
+        SELECT min(b.tokens) INTO v_lowest FROM rate_buckets b WHERE b.credential = p_credential AND b.interval_ms = ANY(p_intervals);
+        IF p_unit > 0 AND v_lowest IS NOT NULL THEN
+          v_n := GREATEST(0, LEAST(p_want, floor((v_lowest - v_others - v_mine) / p_unit + 1e-9)))::int;
+        END IF;
+        v_mine := v_mine + v_n * p_unit;
+        IF v_mine > 0 THEN
+          INSERT INTO rate_holds (credential, holder, points, until) VALUES (p_credential, p_holder, v_mine, v_now + p_hold_ms)
+            ON CONFLICT ON CONSTRAINT rate_holds_pkey DO UPDATE SET points = excluded.points, until = excluded.until;
+        ELSE
+          DELETE FROM rate_holds h WHERE h.credential = p_credential AND h.holder = p_holder;
+        END IF;
+        RETURN QUERY SELECT b.interval_ms, b.tokens, b.per_ms, v_others + v_mine, v_n
+          FROM rate_buckets b WHERE b.credential = p_credential AND b.interval_ms = ANY(p_intervals) ORDER BY b.interval_ms;
+      END
+      $fn$;
+    `,
+  },
 ];

@@ -1,8 +1,9 @@
 // Rate buckets shared by the processes of one PostgreSQL schema (table rate_buckets, migration 3).
 // A lease is one statement: it locks the credential's bucket rows in one order (so two leases
 // never deadlock), refills them to the database's clock — one clock for every process, whatever
-// their own clocks say — and takes the same number of tokens from each.
-import type { QuotaLease, QuotaStore } from '../quotas.ts';
+// their own clocks say — and takes the same number of tokens from each. A charge (Centra's
+// post-paid complexity buckets) is one call of the function rate_charge (migration 5).
+import type { ChargeResult, QuotaLease, QuotaStore } from '../quotas.ts';
 import type { PostgresHandle } from './connect.ts';
 
 /** The database's clock in epoch milliseconds (clock_timestamp: the moment of the statement, not of its transaction). */
@@ -46,6 +47,18 @@ export function postgresQuotas(handle: PostgresHandle): QuotaStore {
       return {
         granted: rows.length === intervalsMs.length ? (rows[0]?.granted ?? 0) : 0,
         left: rows.map((r) => ({ intervalMs: r.interval_ms, tokens: r.tokens, perMs: r.per_ms })),
+      };
+    },
+
+    async charge(credential, intervalsMs, holder, op): Promise<ChargeResult> {
+      const { rows } = await handle.query<{ interval_ms: number; tokens: number; per_ms: number; held: number; granted: number }>(
+        `SELECT interval_ms, tokens, per_ms, held, granted FROM rate_charge($1, $2::bigint[], $3, $4, $5, $6, $7, $8)`,
+        [credential, [...intervalsMs], holder, op.release, op.cost, op.unit, Math.max(0, Math.floor(op.want)), Math.round(op.holdMs)],
+      );
+      return {
+        granted: rows.length === intervalsMs.length ? (rows[0]?.granted ?? 0) : 0,
+        left: rows.map((r) => ({ intervalMs: r.interval_ms, tokens: r.tokens, perMs: r.per_ms })),
+        held: rows[0]?.held ?? 0,
       };
     },
   };
