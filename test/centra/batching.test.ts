@@ -2,26 +2,20 @@
 // events it takes together in one request per batch (grouped by type, Centra's list filters), so N
 // events about n objects cost ⌈n / batch⌉ requests, counted at the emulator; each event keeps its
 // own outcome (not found → processed with a note, a bad id → failed, Centra unavailable → retry).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCentraClient, snapshotKey, type SnapshotRef } from '../../src/centra/graphql-client.ts';
 import { createProcessor } from '../../src/ingest/processor.ts';
 import { createCentraGate, whenGateFree } from '../../src/centra/quota.ts';
 import type { NewInboxEvent } from '../../src/storage/inbox.ts';
-import { CentraState, DEFAULT_CENTRA_TOKEN, startCentraEmulator } from '../../sandbox/centra/server.ts';
+import { DEFAULT_CENTRA_TOKEN } from '../../sandbox/centra/server.ts';
 import { generateDataset } from '../../sandbox/centra/data.ts';
-import type { EmulatorHandle } from '../../sandbox/common/server.ts';
+import { centraEmulatorFor } from './emulator.ts';
 import { tempStore, waitFor } from '../delivery/helpers.ts';
 import { control } from '../sandbox/helpers.ts';
 
 const dataset = generateDataset({ seed: 5, orders: 80 });
-let emu: EmulatorHandle<CentraState>;
-before(async () => {
-  emu = await startCentraEmulator({ dataset, quota: false });
-});
-after(async () => {
-  await emu.close();
-});
+const emu = centraEmulatorFor(dataset);
 
 const requests = () => emu.state.counters.requests;
 const client = (batchSize: number) => createCentraClient({ url: `${emu.url}/graphql`, token: DEFAULT_CENTRA_TOKEN, batchSize, timeoutMs: 5_000 });

@@ -1,24 +1,18 @@
 // Every plugin gets the product image in the size it names (`imageSize`): the client asks Centra
 // for each configured size (aliased `source(sizeName:)`), and each ESP's payload carries its own.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCentraClient, mapOrderLine } from '../../src/centra/graphql-client.ts';
 import { imageSizesOf } from '../../src/app/image-sizes.ts';
 import { parseConfig } from '../../src/config/load.ts';
-import { CentraState, DEFAULT_CENTRA_TOKEN, startCentraEmulator } from '../../sandbox/centra/server.ts';
+import { DEFAULT_CENTRA_TOKEN } from '../../sandbox/centra/server.ts';
 import { generateDataset } from '../../sandbox/centra/data.ts';
-import type { EmulatorHandle } from '../../sandbox/common/server.ts';
+import { centraEmulatorFor } from './emulator.ts';
 import type { CentraOrder } from '../../src/centra/event-schema.ts';
 import type { OrderLineFieldsFragment } from '../../src/centra/generated/results.ts';
 
 const dataset = generateDataset({ seed: 21, orders: 40 });
-let emu: EmulatorHandle<CentraState>;
-before(async () => {
-  emu = await startCentraEmulator({ dataset, quota: false });
-});
-after(async () => {
-  await emu.close();
-});
+const emu = centraEmulatorFor(dataset);
 
 const config = (sizes: (string | undefined)[]) =>
   parseConfig({

@@ -3,25 +3,19 @@
 //   a nullable field → null + an error whose path points into that object → it fails alone, 1 request;
 //   a non-null field → the error nulls all of `data` ([Order!]!) → the chunk is bisected until the bad
 //   object fails alone (≤ 1 + 2·⌈log₂ n⌉ requests); Centra unavailable (429) is never bisected.
-import { after, before, beforeEach, test } from 'node:test';
+import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bisectionBudget, CentraQueryError, CentraUnavailableError, CentraUnsettledError, createCentraClient, snapshotKey, type SnapshotRef } from '../../src/centra/graphql-client.ts';
+import { bisectionBudget, CentraQueryError, CentraUnavailableError, CentraUnsettledError, createCentraClient, snapshotKey, type CentraClient, type SnapshotRef } from '../../src/centra/graphql-client.ts';
 import { createProcessor } from '../../src/ingest/processor.ts';
-import type { NewInboxEvent } from '../../src/storage/inbox.ts';
-import { CentraState, DEFAULT_CENTRA_TOKEN, startCentraEmulator, type FieldFaultSpec } from '../../sandbox/centra/server.ts';
+import type { InboxStore, NewInboxEvent } from '../../src/storage/inbox.ts';
+import { DEFAULT_CENTRA_TOKEN, type FieldFaultSpec } from '../../sandbox/centra/server.ts';
 import { generateDataset } from '../../sandbox/centra/data.ts';
-import type { EmulatorHandle } from '../../sandbox/common/server.ts';
+import { centraEmulatorFor } from './emulator.ts';
 import { tempStore, waitFor } from '../delivery/helpers.ts';
 import { control } from '../sandbox/helpers.ts';
 
 const dataset = generateDataset({ seed: 11, orders: 40 });
-let emu: EmulatorHandle<CentraState>;
-before(async () => {
-  emu = await startCentraEmulator({ dataset, quota: false });
-});
-after(async () => {
-  await emu.close();
-});
+const emu = centraEmulatorFor(dataset);
 beforeEach(async () => {
   await control(emu.url, 'reset');
 });
@@ -42,6 +36,16 @@ async function alone(refs: SnapshotRef[]): Promise<Map<string, unknown>> {
   const out = new Map<string, unknown>();
   for (const ref of refs) out.set(snapshotKey(ref), await c.fetchSnapshot(ref));
   return out;
+}
+
+/** Every good ref's result is a snapshot equal to the same object fetched alone. */
+async function assertAsFetchedAlone(got: Map<string, unknown>, good: SnapshotRef[]): Promise<void> {
+  const expected = await alone(good);
+  for (const ref of good) {
+    const v = got.get(snapshotKey(ref));
+    assert.ok(v && !(v instanceof Error), snapshotKey(ref));
+    assert.deepEqual(v, expected.get(snapshotKey(ref)), snapshotKey(ref));
+  }
 }
 
 test('the emulator: a fault in a nullable field nulls it with an error at its path; in a non-null field the error nulls all of data (graphql-js propagation)', async () => {
@@ -94,12 +98,7 @@ test('10 orders, one with a failing nullable field: 1 request; the 9 others as f
   assert.match(err.message, new RegExp(`order ${bad}: product lookup failed \\(at orders\\.\\d+\\.lines\\.0\\.product\\)`));
   assert.ok(err.errors.length >= 1);
   const good = tenOrders.filter((r) => Number(r.id) !== bad);
-  const expected = await alone(good);
-  for (const ref of good) {
-    const v = got.get(snapshotKey(ref));
-    assert.ok(v && !(v instanceof Error), snapshotKey(ref));
-    assert.deepEqual(v, expected.get(snapshotKey(ref)), snapshotKey(ref));
-  }
+  await assertAsFetchedAlone(got, good);
 });
 
 test('10 orders, one with a failing non-null field (data null): bisected, the 9 others as fetched alone, the bad one an error; 9 requests ≤ 1 + 2·⌈log₂ 10⌉', async () => {
@@ -117,8 +116,7 @@ test('10 orders, one with a failing non-null field (data null): bisected, the 9 
   assert.ok(err instanceof CentraQueryError);
   assert.match(err.message, new RegExp(`order ${bad}: grand total unavailable \\(at orders\\.0\\.grandTotal\\)`));
   const good = tenOrders.filter((r) => Number(r.id) !== bad);
-  const expected = await alone(good);
-  for (const ref of good) assert.deepEqual(got.get(snapshotKey(ref)), expected.get(snapshotKey(ref)), snapshotKey(ref));
+  await assertAsFetchedAlone(got, good);
   // The emulator's record of the batch's requests (reset before each test): those answered with errors held the bad order.
   const calls = (await control(emu.url, 'records', undefined, 'GET')).json.calls as { errors: number }[];
   assert.equal(calls.slice(0, spent).filter((x) => x.errors > 0).length, 5, 'the bad order was in 5 of the 9 requests (1 per level)');
@@ -141,12 +139,7 @@ test('two bad orders (one of each kind) and other object types in one batch: eac
   assert.match(String(got.get(`order:${nullableBad}`)), new RegExp(`order ${nullableBad}: emulated failure: shippingAddress`));
   assert.match(String(got.get(`order:${nonNullBad}`)), new RegExp(`order ${nonNullBad}: emulated failure: store`));
   const good = refs.filter((r) => !(r.type === 'order' && (Number(r.id) === nullableBad || Number(r.id) === nonNullBad)));
-  const expected = await alone(good);
-  for (const ref of good) {
-    const v = got.get(snapshotKey(ref));
-    assert.ok(v && !(v instanceof Error), snapshotKey(ref));
-    assert.deepEqual(v, expected.get(snapshotKey(ref)), snapshotKey(ref));
-  }
+  await assertAsFetchedAlone(got, good);
 });
 
 test('a shipment whose order has a failing field fails with it (its order is part of its answer), the other objects do not', async () => {
@@ -198,12 +191,9 @@ test('a request error Centra gives every part of the batch alike (no path, no da
   for (const ref of tenOrders) assert.match(String(got.get(snapshotKey(ref))), /Cannot query field "noSuchField".*the same request error for every part/);
 });
 
-test('the processor: 10 order events, two bad orders (nullable and non-null field) → those two failed with the reason, the other 8 processed and planned', async () => {
-  const nullableBad = numberAt(4);
-  const nonNullBad = numberAt(0);
-  await fault({ type: 'order', id: nullableBad, field: 'lines.product' });
-  await fault({ type: 'order', id: nonNullBad, field: 'grandTotal' });
-  const rows: NewInboxEvent[] = tenOrders.map((r, i) => ({ key: `order:${r.id}:update:${i}`, source: 'webhook', type: 'order', action: 'update', objectId: String(r.id), date: '2024-03-04 10:00:00', receivedAt: Date.now() }));
+/** Order events for `refs` in a fresh inbox, worked by a processor on this emulator until none is pending; what was planned, and the inbox. */
+async function processOrders(refs: SnapshotRef[], tuning: { retryBaseMs: number; retryCapMs?: number; pollMs: number }, check: (r: { inbox: InboxStore; rows: NewInboxEvent[]; planned: number[]; client: CentraClient }) => Promise<void>): Promise<void> {
+  const rows: NewInboxEvent[] = refs.map((r, i) => ({ key: `order:${r.id}:update:${i}`, source: 'webhook', type: 'order', action: 'update', objectId: String(r.id), date: '2024-03-04 10:00:00', receivedAt: Date.now() }));
   const t = tempStore();
   await t.storage.inbox.insertMany(rows);
   const planned: number[] = [];
@@ -212,26 +202,36 @@ test('the processor: 10 order events, two bad orders (nullable and non-null fiel
     return { deliveries: [], inserted: 0, duplicates: 0, skipped: [], orderNumber: String(event.object.number), object: 'order' };
   };
   const c = client();
-  const processor = createProcessor({ inbox: t.storage.inbox, bridge: { submit } as never, centra: c, batchSize: 100, retryBaseMs: 60_000, pollMs: 50 });
+  const processor = createProcessor({ inbox: t.storage.inbox, bridge: { submit } as never, centra: c, batchSize: 100, ...tuning });
   try {
     processor.start();
     await waitFor(async () => (await t.storage.inbox.pendingCount()) === 0, 20_000, 'every event settled');
-    const counts = await t.storage.inbox.counts();
+    await check({ inbox: t.storage.inbox, rows, planned, client: c });
+  } finally {
+    await processor.stop();
+    await t.cleanup();
+  }
+}
+
+test('the processor: 10 order events, two bad orders (nullable and non-null field) → those two failed with the reason, the other 8 processed and planned', async () => {
+  const nullableBad = numberAt(4);
+  const nonNullBad = numberAt(0);
+  await fault({ type: 'order', id: nullableBad, field: 'lines.product' });
+  await fault({ type: 'order', id: nonNullBad, field: 'grandTotal' });
+  await processOrders(tenOrders, { retryBaseMs: 60_000, pollMs: 50 }, async ({ inbox, rows, planned, client: c }) => {
+    const counts = await inbox.counts();
     assert.equal(counts.processed, 8, JSON.stringify(counts));
     assert.equal(counts.failed, 2, JSON.stringify(counts));
     assert.equal(counts.retry ?? 0, 0, 'no event is kept back for a retry: Centra answered');
     assert.deepEqual(planned.sort(), tenOrders.map((r) => Number(r.id)).filter((n) => n !== nullableBad && n !== nonNullBad).sort());
     for (const r of rows) {
-      const row = (await t.storage.inbox.get(r.key))!;
+      const row = (await inbox.get(r.key))!;
       const bad = r.objectId === String(nullableBad) || r.objectId === String(nonNullBad);
       assert.equal(row.status, bad ? 'failed' : 'processed', r.key);
       if (bad) assert.match(String(row.lastError), new RegExp(`Centra could not give order ${r.objectId}: emulated failure`));
     }
     assert.ok(c.requests <= 1 + bisectionBudget(10), `${c.requests} requests`);
-  } finally {
-    await processor.stop();
-    await t.cleanup();
-  }
+  });
 });
 
 test('a batch that spends its extra requests: the good orders it could not tell apart are retried later and processed, only the bad ones fail', async () => {
@@ -244,26 +244,13 @@ test('a batch that spends its extra requests: the good orders it could not tell 
   assert.ok(unsettled.length > 0, 'the budget ran out before every object was told apart');
   for (const r of unsettled) assert.match((r as Error).message, /not isolated: .*asked for again later/);
 
-  const rows: NewInboxEvent[] = refs.map((r, i) => ({ key: `order:${r.id}:update:${i}`, source: 'webhook', type: 'order', action: 'update', objectId: String(r.id), date: '2024-03-04 10:00:00', receivedAt: Date.now() }));
-  const t = tempStore();
-  await t.storage.inbox.insertMany(rows);
-  const planned = new Set<number>();
-  const submit = async (event: any) => {
-    planned.add(event.object.number);
-    return { deliveries: [], inserted: 0, duplicates: 0, skipped: [], orderNumber: String(event.object.number), object: 'order' };
-  };
-  const processor = createProcessor({ inbox: t.storage.inbox, bridge: { submit } as never, centra: client(), batchSize: 100, retryBaseMs: 20, retryCapMs: 100, pollMs: 20 });
-  try {
-    processor.start();
-    await waitFor(async () => (await t.storage.inbox.pendingCount()) === 0, 20_000, 'every event settled');
-    const counts = await t.storage.inbox.counts();
+  await processOrders(refs, { retryBaseMs: 20, retryCapMs: 100, pollMs: 20 }, async ({ inbox, planned }) => {
+    const counts = await inbox.counts();
     assert.equal(counts.failed, 3, JSON.stringify(counts));
     assert.equal(counts.processed, 37, JSON.stringify(counts));
-    assert.deepEqual([...planned].sort(), refs.map((r) => Number(r.id)).filter((n) => !bad.includes(n)).sort());
-  } finally {
-    await processor.stop();
-    await t.cleanup();
-  }
+    // Each good order planned once: retried ones were not planned before (they were never mapped).
+    assert.deepEqual(planned.sort(), refs.map((r) => Number(r.id)).filter((n) => !bad.includes(n)).sort());
+  });
 });
 
 test('buyers, read through their accounts (Centra has no buyers query): a nullable field fault fails that buyer alone, a non-null one also the buyers of its account asked with it', async () => {
